@@ -1,0 +1,64 @@
+"""The one outbound Slack gateway: every Web API client is built here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.core.config import Settings
+
+TIMEOUT_SECONDS = 15
+
+
+def build_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A WebClient on SLACK_API_URL that retries 429 (Retry-After), 5xx and connection errors."""
+    return WebClient(
+        token=token or settings.bot_token,
+        base_url=settings.slack_api_url,
+        timeout=TIMEOUT_SECONDS,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a message landed, for later chat.update calls."""
+
+    channel: str
+    ts: str
+
+
+_dm_channels: dict[tuple[str, str], str] = {}
+_dm_lock = threading.Lock()
+
+
+def dm_channel(client: WebClient, user_id: str) -> str:
+    """The IM channel with `user_id` (conversations.open once per process, then cached)."""
+    key = (client.base_url, user_id)
+    with _dm_lock:
+        channel = _dm_channels.get(key)
+    if channel is None:
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        with _dm_lock:
+            _dm_channels[key] = channel
+    return channel
+
+
+def send_dm(client: WebClient, user_id: str, *, text: str, blocks: list[Any] | None = None,
+            **extra: Any) -> Posted:
+    """Post a DM from the bot to `user_id`; `text` is the notification fallback."""
+    channel = dm_channel(client, user_id)
+    response = client.chat_postMessage(channel=channel, text=text, blocks=blocks, **extra)
+    return Posted(channel=response["channel"], ts=response["ts"])

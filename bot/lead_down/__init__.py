@@ -1,0 +1,1 @@
+"""Lead down: development plans and the Monday question (`/devplan`)."""

@@ -1,0 +1,1 @@
+"""Lead up: metric reports and debriefs with the boss (`/salesreport`, `/debrief`)."""

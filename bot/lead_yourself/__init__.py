@@ -1,0 +1,1 @@
+"""Lead yourself: the manager's own career plan (`/careerplan`)."""

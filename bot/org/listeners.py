@@ -1,0 +1,160 @@
+"""Slack listeners of the org: /team, the confirmation buttons and the team modals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import sessionmaker
+
+from bot.core.blocks import Message
+from bot.core.mentions import MentionError, parse_mentions
+from bot.core.slack import send_dm
+from bot.org import views, workflows
+from bot.org.ids import COMMAND, Action, BlockId, Callback
+from bot.org.people import OrgError, update_from_profile
+from bot.org.workflows import OrgContext
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def register(app: App, sessions: sessionmaker, *, default_tz: str,
+             clock: Clock = lambda: datetime.now(UTC)) -> None:
+    """Attach the org's listeners to `app`."""
+    register_profile_updates(app, sessions, default_tz=default_tz, clock=clock)
+
+    def org(context: BoltContext, client: WebClient, user_id: str) -> OrgContext:
+        return OrgContext(sessions=sessions, client=client, team_id=context.team_id or "",
+                          actor_id=user_id, now=clock(), default_tz=default_tz)
+
+    @app.command(COMMAND)
+    def team_command(ack: Ack, command: dict, respond: Respond, context: BoltContext,
+                     client: WebClient) -> None:
+        words = command.get("text", "").split()
+        sub = words[0].lower() if words else ""
+        if sub == "help":
+            ack(**ephemeral(views.help_message()))
+            return
+        ack()
+        ctx = org(context, client, command["user_id"])
+        try:
+            reply = run_subcommand(ctx, sub, words[1:])
+        except (OrgError, MentionError) as error:
+            reply = Message(text=str(error))
+        respond(**ephemeral(reply))
+
+    @app.action(Action.CONFIRM)
+    @app.action(Action.DECLINE)
+    def decide(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+               respond: Respond) -> None:
+        ack()
+        ctx = org(context, client, body["user"]["id"])
+        try:
+            proposal_id = int(action.get("value", ""))
+            workflows.decide(ctx, proposal_id, confirm=action["action_id"] == Action.CONFIRM)
+        except ValueError:
+            explain(client, body, respond, "That button is out of date.")
+        except OrgError as error:
+            explain(client, body, respond, str(error))
+
+    @app.action(Action.OPEN_ADD_REPORTS)
+    def open_add_reports(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=views.add_reports_modal().to_dict())
+
+    @app.action(Action.OPEN_SET_MANAGER)
+    def open_set_manager(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=views.set_manager_modal().to_dict())
+
+    @app.view(Callback.ADD_REPORTS)
+    def submit_reports(ack: Ack, body: dict, view: dict, context: BoltContext,
+                       client: WebClient) -> None:
+        user_id = body["user"]["id"]
+        picked = view["state"]["values"][BlockId.REPORTS][Action.PICK_REPORTS]
+        report_ids = picked.get("selected_users") or []
+        if user_id in report_ids:
+            ack(response_action="errors",
+                errors={BlockId.REPORTS: "You can't be your own direct report."})
+            return
+        ack()
+        lines = workflows.add_reports(org(context, client, user_id), report_ids)
+        send_dm(client, user_id, text="\n".join(lines))
+
+    @app.view(Callback.SET_MANAGER)
+    def submit_manager(ack: Ack, body: dict, view: dict, context: BoltContext,
+                       client: WebClient) -> None:
+        user_id = body["user"]["id"]
+        picked = view["state"]["values"][BlockId.MANAGER][Action.PICK_MANAGER]
+        manager_id = picked.get("selected_user")
+        if not manager_id or manager_id == user_id:
+            ack(response_action="errors",
+                errors={BlockId.MANAGER: "Pick someone other than yourself."})
+            return
+        ack()
+        send_dm(client, user_id, text=workflows.set_manager(org(context, client, user_id),
+                                                            manager_id))
+
+
+def run_subcommand(ctx: OrgContext, sub: str, args: list[str]) -> Message:
+    """Parse `/team` words and run the matching workflow; raise OrgError/MentionError if bad."""
+    if sub in ("", "list", "show"):
+        return workflows.show_team(ctx)
+    users = parse_mentions(args)
+    if sub == "add":
+        need(users, "`/team add @someone` (one or more people)")
+        return lines(workflows.add_reports(ctx, users))
+    if sub == "manager":
+        need(users, "`/team manager @someone` (exactly one person)", exactly_one=True)
+        return lines([workflows.set_manager(ctx, users[0])])
+    if sub == "remove":
+        need(users, "`/team remove @someone` (exactly one person)", exactly_one=True)
+        return lines([workflows.remove(ctx, users[0])])
+    if sub == "set":
+        if len(users) < 2:
+            raise OrgError("Usage: `/team set @manager @report…` (admins only).")
+        return lines(workflows.admin_set(ctx, users[0], users[1:]))
+    raise OrgError(f"I don't know `/team {sub[:30]}`. Try `/team help`.")
+
+
+def need(users: list[str], usage: str, *, exactly_one: bool = False) -> None:
+    if not users or (exactly_one and len(users) != 1):
+        raise OrgError(f"Usage: {usage}.")
+
+
+def lines(outcomes: list[str]) -> Message:
+    return Message(text="\n".join(f"• {line}" if len(outcomes) > 1 else line
+                                  for line in outcomes))
+
+
+def ephemeral(message: Message) -> dict[str, Any]:
+    payload: dict[str, Any] = {"text": message.text, "response_type": "ephemeral"}
+    if message.blocks:
+        payload["blocks"] = message.blocks_dicts()
+    return payload
+
+
+def explain(client: WebClient, body: dict, respond: Respond, text: str) -> None:
+    """Tell the clicker why nothing happened: ephemeral under a message, else by DM."""
+    if body.get("response_url"):
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    else:
+        send_dm(client, body["user"]["id"], text=text)
+
+
+def register_profile_updates(app: App, sessions: sessionmaker, *, default_tz: str,
+                             clock: Clock = lambda: datetime.now(UTC)) -> None:
+    """Keep names, time zones and deactivations fresh from `user_change` events."""
+
+    @app.event("user_change")
+    def user_change(ack: Ack, event: dict, context: BoltContext) -> None:
+        ack()
+        with sessions.begin() as session:
+            update_from_profile(session, context.team_id or "", event.get("user") or {},
+                                now=clock(), default_tz=default_tz)

@@ -1,0 +1,112 @@
+"""People as Slack knows them: read with users.info, kept in the database, refreshed if stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.models import Workspace
+from bot.org.models import Person
+
+STALE_AFTER = timedelta(hours=24)
+NOT_FOUND = {"user_not_found", "users_not_found"}
+
+
+class OrgError(Exception):
+    """A request about the org that cannot be done; the message is shown to the user."""
+
+
+def ensure_workspace(session: Session, team_id: str, *, now: datetime) -> Workspace:
+    """The workspace row, created on first sight."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id, created_at=now)
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def ensure_people(
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    user_ids: Iterable[str],
+    *,
+    now: datetime,
+    default_tz: str,
+) -> dict[str, Person]:
+    """Known, fresh Person rows for `user_ids`; unknown Slack users raise OrgError."""
+    ensure_workspace(session, team_id, now=now)
+    wanted = list(dict.fromkeys(user_ids))
+    rows = session.scalars(
+        select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted))
+    ).all()
+    people = {p.user_id: p for p in rows}
+    for user_id in wanted:
+        person = people.get(user_id)
+        if person is None or now - person.refreshed_at > STALE_AFTER:
+            people[user_id] = _refresh(session, client, team_id, user_id, person, now, default_tz)
+    return people
+
+
+def update_from_profile(
+    session: Session, team_id: str, user: dict, *, now: datetime, default_tz: str
+) -> Person | None:
+    """Apply a `user_change` event's user object to a person we already know."""
+    person = session.get(Person, (team_id, user.get("id", "")))
+    if person is not None:
+        _apply(person, user, now, default_tz)
+    return person
+
+
+def _refresh(
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    person: Person | None,
+    now: datetime,
+    default_tz: str,
+) -> Person:
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as error:
+        if error.response.get("error") in NOT_FOUND:
+            raise OrgError(f"I couldn't find <@{user_id}> in this workspace.") from None
+        raise
+    if person is None:
+        person = Person(team_id=team_id, user_id=user_id)
+        session.add(person)
+    _apply(person, user, now, default_tz)
+    session.flush()
+    return person
+
+
+def _apply(person: Person, user: dict, now: datetime, default_tz: str) -> None:
+    profile = user.get("profile") or {}
+    person.name = (
+        profile.get("display_name") or profile.get("real_name") or user.get("real_name")
+        or user.get("name") or person.user_id
+    )[:200]
+    person.tz = valid_tz(user.get("tz"), default_tz)
+    person.is_admin = bool(user.get("is_admin") or user.get("is_owner"))
+    person.is_bot = bool(user.get("is_bot")) or user.get("id") == "USLACKBOT"
+    person.deleted = bool(user.get("deleted"))
+    person.refreshed_at = now
+
+
+def valid_tz(tz: str | None, default_tz: str) -> str:
+    """`tz` if it is a known IANA zone, else the default."""
+    if tz:
+        try:
+            ZoneInfo(tz)
+            return tz
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return default_tz

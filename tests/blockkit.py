@@ -7,7 +7,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = Path(__file__).resolve().parents[1].parent / "shared" / "blockkit" / "slack-block-kit.schema.json"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SCHEMA = SHARED / "blockkit" / "slack-block-kit.schema.json"
 
 
 @cache

@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.core import migrate
 from bot.core.db import make_engine, make_sessions
+from bot.testing import SlackEmulator
 
 PG_ADMIN_URL = os.environ.get("LEADWELL_TEST_PG", "postgresql+psycopg://127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
@@ -53,7 +54,7 @@ def drop_pg_database(admin: Engine, url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """An empty database: a SQLite file, then a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'leadwell.db'}"
@@ -101,7 +102,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = 1
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter) -> None:
     counts = ", ".join(f"{v} {k}" for k, v in _pg_outcomes.items())
     terminalreporter.write_line(f"PostgreSQL tests: {counts}")
     if postgres_required() and (_pg_outcomes["skipped"] or not _pg_outcomes["passed"]):
@@ -109,3 +110,25 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
             "FAILED: PostgreSQL tests were skipped or none ran, and they are required here "
             "(CI or LEADWELL_REQUIRE_POSTGRES=1). Is PostgreSQL running at 127.0.0.1:5432?"
         )
+
+
+# -- Slack emulator ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def emu() -> Iterator[SlackEmulator]:
+    with SlackEmulator(team_id="T1") as emulator:
+        for user_id in ("UANN", "UBOB", "UCAT", "UDAN"):
+            emulator.add_user(user_id, user_id[1:].lower(), email=f"{user_id[1:].lower()}@x.io")
+        emulator.add_user("UROBO", "robo", is_bot=True)
+        yield emulator
+
+
+@pytest.fixture
+def web(emu):
+    """The bot's real Web API client (the gateway), pointed at the emulator."""
+    from bot.core.config import Settings
+    from bot.core.slack import build_client
+
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": emu.bot_token, "SLACK_API_URL": emu.api_url})
+    return build_client(settings)

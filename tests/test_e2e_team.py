@@ -122,3 +122,58 @@ def test_placeholders_and_help_answer_at_once(live: Live) -> None:  # noqa: F811
     assert "/team add" in live.reply("UANN", TEAM, "help")
     for command in ("/careerplan", "/devplan", "/salesreport", "/debrief"):
         assert "not available" in live.reply("UANN", command)
+
+
+def test_tick_twice_for_the_same_instant_sends_once(live: Live) -> None:  # noqa: F811
+    from datetime import UTC, datetime, timedelta
+
+    live.reply("UANN", TEAM, "add <@UBOB>")
+    live.dm("UBOB", "would like to add you")
+    at = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    first = live.bot.cli("tick", "--at", at)
+    assert first.returncode == 0, first.stderr
+    assert "1 newly due, 1 sent" in first.stdout
+    second = live.bot.cli("tick", "--at", at)
+    assert second.returncode == 0 and "0 newly due, 0 sent" in second.stdout
+    assert len([m for m in live.emu.dm_messages("UBOB") if m["text"].startswith("Reminder")]) == 1
+    reminder = live.dm("UBOB", "Reminder")
+    live.slack.click("UBOB", reminder, Action.CONFIRM)  # the reminder's buttons work too
+    live.dm("UANN", "<@UBOB> confirmed")
+
+
+def test_profile_changes_refresh_people(live: Live) -> None:  # noqa: F811
+    from sqlalchemy import create_engine, text
+
+    live.reply("UANN", TEAM, "add <@UBOB>")
+    live.dm("UBOB", "would like to add you")
+    user = {**live.emu.user("UBOB"), "tz": "Asia/Kolkata"}
+    assert live.slack.event({"type": "user_change", "user": user}).status == 200
+    engine = create_engine(live.bot.env["DATABASE_URL"])
+    query = text("SELECT tz FROM people WHERE team_id = 'T0001' AND user_id = 'UBOB'")
+
+    def stored_tz() -> str | None:
+        with engine.connect() as connection:
+            return connection.execute(query).scalar()
+
+    try:
+        live.emu.wait_for(lambda: stored_tz() == "Asia/Kolkata")
+    finally:
+        engine.dispose()
+
+
+def test_secrets_stay_out_of_debug_logs(database_url: str) -> None:
+    from bot.testing import SlackClient, SlackEmulator
+    from bot.testing.process import BotProcess
+    from tests.e2e import SECRET
+
+    with SlackEmulator(team_id="T0001") as emu:
+        emu.add_user("UANN", "ann")
+        emu.add_user("UBOB", "bob")
+        with BotProcess(emulator=emu, database_url=database_url, signing_secret=SECRET,
+                        env={"LOG_LEVEL": "DEBUG"}) as bot:
+            slack = SlackClient(bot.events_url, SECRET, emu)
+            slack.command(TEAM, "add <@UBOB>", user="UANN")
+            emu.wait_for(lambda: emu.find_message("UBOB", "would like"))
+            log = bot.log()
+    assert "DEBUG" in log and "chat.postMessage" in log
+    assert emu.bot_token not in log and SECRET not in log

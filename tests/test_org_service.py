@@ -12,7 +12,7 @@ from tests.factories import T0, person
 
 
 @pytest.fixture
-def org(sessions):  # noqa: ANN001, ANN201
+def org(sessions):
     """Ann manages nobody yet; Bob, Cat and Dan are colleagues; Robo is a bot."""
     with sessions.begin() as s:
         for user_id in ("UANN", "UBOB", "UCAT", "UDAN"):
@@ -22,13 +22,13 @@ def org(sessions):  # noqa: ANN001, ANN201
     return sessions
 
 
-def people(s, *ids):  # noqa: ANN001, ANN002, ANN201
+def people(s, *ids):
     from bot.org.models import Person
 
     return [s.get(Person, ("T1", i)) for i in ids]
 
 
-def test_proposal_needs_the_other_persons_confirmation(org) -> None:  # noqa: ANN001
+def test_proposal_needs_the_other_persons_confirmation(org) -> None:
     with org.begin() as s:
         ann, bob = people(s, "UANN", "UBOB")
         proposal = service.propose(s, "T1", proposer=ann, manager=ann, report=bob, now=T0)
@@ -44,7 +44,7 @@ def test_proposal_needs_the_other_persons_confirmation(org) -> None:  # noqa: AN
         assert service.snapshot(s, "T1", "UANN").report_ids == ["UBOB"]
 
 
-def test_report_may_propose_their_manager_and_decline_changes_nothing(org) -> None:  # noqa: ANN001
+def test_report_may_propose_their_manager_and_decline_changes_nothing(org) -> None:
     with org.begin() as s:
         ann, bob = people(s, "UANN", "UBOB")
         proposal = service.propose(s, "T1", proposer=bob, manager=ann, report=bob, now=T0)
@@ -62,7 +62,7 @@ def test_report_may_propose_their_manager_and_decline_changes_nothing(org) -> No
     ("actor", "message"),
     [("UCAT", "isn't addressed to you"), ("UANN", "Only <@UBOB> can answer")],
 )
-def test_only_the_confirmer_can_answer(org, actor: str, message: str) -> None:  # noqa: ANN001
+def test_only_the_confirmer_can_answer(org, actor: str, message: str) -> None:
     with org.begin() as s:
         ann, bob = people(s, "UANN", "UBOB")
         proposal_id = service.propose(s, "T1", proposer=ann, manager=ann, report=bob, now=T0).id
@@ -73,7 +73,7 @@ def test_only_the_confirmer_can_answer(org, actor: str, message: str) -> None:  
         assert s.scalar(select(func.count()).select_from(ReportingLine)) == 0
 
 
-def test_answering_twice_is_refused(org) -> None:  # noqa: ANN001
+def test_answering_twice_is_refused(org) -> None:
     with org.begin() as s:
         ann, bob = people(s, "UANN", "UBOB")
         proposal_id = service.propose(s, "T1", proposer=ann, manager=ann, report=bob, now=T0).id
@@ -92,13 +92,13 @@ def test_answering_twice_is_refused(org) -> None:  # noqa: ANN001
         ("UANN", "UGONE", "deactivated"),
     ],
 )
-def test_invalid_lines_are_refused(org, manager: str, report: str, message: str) -> None:  # noqa: ANN001
+def test_invalid_lines_are_refused(org, manager: str, report: str, message: str) -> None:
     with pytest.raises(OrgError, match=message), org.begin() as s:
         m, r = people(s, manager, report)
         service.set_line(s, "T1", manager=m, report=r, now=T0)
 
 
-def test_cycles_are_refused_at_any_depth(org) -> None:  # noqa: ANN001
+def test_cycles_are_refused_at_any_depth(org) -> None:
     with org.begin() as s:
         ann, bob, cat = people(s, "UANN", "UBOB", "UCAT")
         service.set_line(s, "T1", manager=ann, report=bob, now=T0)
@@ -110,7 +110,7 @@ def test_cycles_are_refused_at_any_depth(org) -> None:  # noqa: ANN001
         assert service.manager_of(s, "T1", "UANN") is None
 
 
-def test_cycle_is_checked_again_at_confirmation(org) -> None:  # noqa: ANN001
+def test_cycle_is_checked_again_at_confirmation(org) -> None:
     with org.begin() as s:
         ann, bob = people(s, "UANN", "UBOB")
         proposal_id = service.propose(s, "T1", proposer=ann, manager=ann, report=bob, now=T0).id
@@ -119,7 +119,7 @@ def test_cycle_is_checked_again_at_confirmation(org) -> None:  # noqa: ANN001
         service.decide(s, "T1", proposal_id, actor_id="UBOB", confirm=True, now=T0)
 
 
-def test_duplicate_pending_request_and_existing_line_are_refused(org) -> None:  # noqa: ANN001
+def test_duplicate_pending_request_and_existing_line_are_refused(org) -> None:
     with org.begin() as s:
         ann, bob, cat = people(s, "UANN", "UBOB", "UCAT")
         service.propose(s, "T1", proposer=ann, manager=ann, report=bob, now=T0)
@@ -132,7 +132,7 @@ def test_duplicate_pending_request_and_existing_line_are_refused(org) -> None:  
             service.propose(s, "T1", proposer=ann, manager=bob, report=cat, now=T0)
 
 
-def test_new_manager_replaces_the_previous_one(org) -> None:  # noqa: ANN001
+def test_new_manager_replaces_the_previous_one(org) -> None:
     with org.begin() as s:
         ann, bob, cat = people(s, "UANN", "UBOB", "UCAT")
         service.set_line(s, "T1", manager=ann, report=cat, now=T0)
@@ -142,7 +142,7 @@ def test_new_manager_replaces_the_previous_one(org) -> None:  # noqa: ANN001
         assert service.report_ids_of(s, "T1", "UBOB") == ["UCAT"]
 
 
-def test_remove_works_both_ways_and_only_for_own_lines(org) -> None:  # noqa: ANN001
+def test_remove_works_both_ways_and_only_for_own_lines(org) -> None:
     with org.begin() as s:
         ann, bob, cat = people(s, "UANN", "UBOB", "UCAT")
         service.set_line(s, "T1", manager=ann, report=bob, now=T0)
@@ -156,7 +156,7 @@ def test_remove_works_both_ways_and_only_for_own_lines(org) -> None:  # noqa: AN
         assert service.report_ids_of(s, "T1", "UANN") == []
 
 
-def test_workspaces_never_see_each_other(org) -> None:  # noqa: ANN001
+def test_workspaces_never_see_each_other(org) -> None:
     """The same user ids in another workspace are other people."""
     with org.begin() as s:
         other_ann = person(s, "UANN", team_id="T2")

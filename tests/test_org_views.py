@@ -39,7 +39,8 @@ def test_request_asks_the_right_question_with_both_buttons(by_manager: bool) -> 
 
 @pytest.mark.parametrize("status", list(ProposalStatus)[1:])
 def test_closed_request_and_notice_have_no_buttons(status: str) -> None:
-    for message in (views.proposal_closed(proposal(status)), views.decision_notice(proposal(status))):
+    closed = proposal(status)
+    for message in (views.proposal_closed(closed), views.decision_notice(closed)):
         blocks = message.blocks_dicts()
         blockkit.check(blocks)
         assert buttons(blocks) == {}
@@ -75,7 +76,7 @@ def test_home_never_exceeds_100_blocks() -> None:
 
 
 @pytest.mark.parametrize("modal", [views.add_reports_modal, views.set_manager_modal])
-def test_team_modals_are_valid(modal) -> None:  # noqa: ANN001
+def test_team_modals_are_valid(modal) -> None:
     blockkit.check(modal().to_dict(), "modal")
 
 

@@ -50,7 +50,8 @@ class BotProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"bot serve exited with {self._process.returncode}:\n{self.log()}")
+                code = self._process.returncode
+                raise RuntimeError(f"bot serve exited with {code}:\n{self.log()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
                     if response.status == 200:

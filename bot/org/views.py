@@ -146,37 +146,19 @@ def home_section(snapshot: OrgSnapshot) -> list[Block]:
 
 
 def add_reports_modal() -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.ADD_REPORTS,
-        title="Add direct reports",
-        submit="Send requests",
-        close="Cancel",
-        blocks=[
-            InputBlock(
-                block_id=BlockId.REPORTS,
-                label="Who reports to you?",
-                element=UserMultiSelectElement(action_id=Action.PICK_REPORTS,
-                                               max_selected_items=20),
-                hint="Each person gets a DM to confirm; they join your team once they do.",
-            )
-        ],
-    )
+    picker = UserMultiSelectElement(action_id=Action.PICK_REPORTS, max_selected_items=20)
+    return _picker_modal(Callback.ADD_REPORTS, "Add direct reports", "Send requests",
+                         BlockId.REPORTS, "Who reports to you?", picker,
+                         "Each person gets a DM to confirm; they join your team once they do.")
 
 
 def set_manager_modal() -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.SET_MANAGER,
-        title="Set my manager",
-        submit="Send request",
-        close="Cancel",
-        blocks=[
-            InputBlock(
-                block_id=BlockId.MANAGER,
-                label="Who is your manager?",
-                element=UserSelectElement(action_id=Action.PICK_MANAGER),
-                hint="They get a DM to confirm.",
-            )
-        ],
-    )
+    return _picker_modal(Callback.SET_MANAGER, "Set my manager", "Send request", BlockId.MANAGER,
+                         "Who is your manager?", UserSelectElement(action_id=Action.PICK_MANAGER),
+                         "They get a DM to confirm.")
+
+
+def _picker_modal(callback_id: str, title: str, submit: str, block_id: str, label: str,
+                  element: UserSelectElement | UserMultiSelectElement, hint: str) -> View:
+    return View(type="modal", callback_id=callback_id, title=title, submit=submit, close="Cancel",
+                blocks=[InputBlock(block_id=block_id, label=label, element=element, hint=hint)])

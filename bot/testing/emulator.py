@@ -160,7 +160,7 @@ class SlackEmulator:
         """Change user fields (e.g. ``deleted=True``, ``tz=...``, ``email=...``)."""
         with self._state.lock:
             user = self._state.require_user(user_id)
-            if "tz" in fields:
+            if fields.get("tz") is not None:  # None: a profile without a time zone
                 ZoneInfo(fields["tz"])
             for key, value in fields.items():
                 target = user["profile"] if key in ("email", "display_name") else user

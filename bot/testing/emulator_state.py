@@ -134,6 +134,10 @@ class EmulatorState:
     def user_object(self, user_id: str) -> JsonDict:
         """A copy of the user with tz_offset/tz_label computed for the current clock."""
         user = copy.deepcopy(self.users[user_id])
+        if user.get("tz") is None:
+            user.pop("tz", None)
+            user["updated"] = int(self.clock())
+            return user
         local = datetime.fromtimestamp(self.clock(), tz=ZoneInfo(user["tz"]))
         offset = local.utcoffset()
         user["tz_offset"] = int(offset.total_seconds()) if offset else 0

@@ -34,11 +34,11 @@ class Live:
         assert response.status == 200, response.text
         if response.text.strip():
             return response.text
-        answers = self.emu.wait_for(lambda: self.emu.responses(response.response_url))
+        answers = self.emu.wait_for(lambda: self.emu.responses(response.response_url), 15)
         return answers[-1]["text"]
 
     def dm(self, user: str, text: str) -> dict:
-        return self.emu.wait_for(lambda: self.emu.find_message(user, text))
+        return self.emu.wait_for(lambda: self.emu.find_message(user, text), 15)
 
 
 @pytest.fixture

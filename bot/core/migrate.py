@@ -39,22 +39,25 @@ def alembic_config(connection: Connection | None = None) -> Config:
 def migration_lock(engine: Engine) -> Iterator[Connection]:
     """A connection holding the cluster-wide migration lock (advisory lock or lock file)."""
     path = sqlite_path(str(engine.url))
+    if path is not None:  # lock before connecting: the first connection switches on WAL
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name(path.name + ".migrate.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            with engine.connect() as connection:
+                yield connection
+        return
     with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
-            connection.commit()
-            try:
-                yield connection
-            finally:
-                connection.rollback()
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
-                connection.commit()
-        elif path is not None:
-            with open(path.with_name(path.name + ".migrate.lock"), "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                yield connection
-        else:
+        if engine.dialect.name != "postgresql":
             yield connection
+            return
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+        connection.commit()
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            connection.commit()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -19,7 +19,7 @@ log = logging.getLogger("bot")
 
 def open_database(settings: Settings) -> sessionmaker:
     """Apply pending migrations, then hand out sessions."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.workers + 2)
     migrate.upgrade(engine)
     return make_sessions(engine)
 

@@ -6,10 +6,13 @@ import time
 import urllib.parse
 import urllib.request
 
+import pytest
+
 from bot.org.ids import Action, Callback
 from tests.e2e import Live, live  # noqa: F401
 
 TEAM = "/team"
+pytestmark = pytest.mark.e2e
 
 
 def test_health_and_signature_refusals_change_nothing(live: Live) -> None:  # noqa: F811
@@ -128,7 +131,7 @@ def test_tick_twice_for_the_same_instant_sends_once(live: Live) -> None:  # noqa
     from datetime import UTC, datetime, timedelta
 
     live.reply("UANN", TEAM, "add <@UBOB>")
-    live.dm("UBOB", "would like to add you")
+    original = live.dm("UBOB", "would like to add you")
     at = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     first = live.bot.cli("tick", "--at", at)
     assert first.returncode == 0, first.stderr
@@ -137,6 +140,8 @@ def test_tick_twice_for_the_same_instant_sends_once(live: Live) -> None:  # noqa
     assert second.returncode == 0 and "0 newly due, 0 sent" in second.stdout
     assert len([m for m in live.emu.dm_messages("UBOB") if m["text"].startswith("Reminder")]) == 1
     reminder = live.dm("UBOB", "Reminder")
+    first = live.emu.get_message(original["channel"], original["ts"])
+    assert "reminder below" in first["text"] and "actions" not in str(first["blocks"])
     live.slack.click("UBOB", reminder, Action.CONFIRM)  # the reminder's buttons work too
     live.dm("UANN", "<@UBOB> confirmed")
 

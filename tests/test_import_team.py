@@ -50,7 +50,9 @@ def test_good_rows_land_and_bad_rows_are_reported(tmp_path, sessions, web) -> No
         assert service.manager_of(s, "T1", "UDAN") is None
 
 
-@pytest.mark.parametrize("text", ["boss,rep\nUANN,UBOB\n", "", "\xff\xfe"])
+@pytest.mark.parametrize(
+    "text", ["boss,rep\nUANN,UBOB\n", "", "manager,report,team\nUANN,UBOB,x\n"]
+)
 def test_unreadable_file_changes_nothing(tmp_path, sessions, web, text: str) -> None:
     with pytest.raises(ImportFileError):
         run_import(tmp_path, sessions, web, text)
@@ -67,3 +69,10 @@ def test_cli_exit_status(tmp_path, emu, capsys, database_url) -> None:
     assert runtime.import_team(settings, str(bad)) == 1
     assert "line 2:" in capsys.readouterr().err
     assert runtime.import_team(settings, str(tmp_path / "missing.csv")) == 2
+
+
+def test_slack_errors_reject_the_row_not_the_run(tmp_path, sessions, emu, web) -> None:
+    emu.fail("users.lookupByEmail", status=200, error="missing_scope", times=1)
+    report = run_import(tmp_path, sessions, web, "manager,report\nann@x.io,UBOB\nUANN,UCAT\n")
+    assert report.rejected == ["line 2: Slack answered missing_scope"]
+    assert report.imported == 1

@@ -44,14 +44,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite gets its folder, WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets its folder, WAL, foreign keys and a busy timeout.
+
+    `pool_size` should cover the threads that use the database at once (listeners, scheduler).
+    """
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
     elif url.startswith("postgresql"):
         kwargs.setdefault("pool_pre_ping", True)
+    if path is not None or url.startswith("postgresql"):
+        kwargs.setdefault("pool_size", pool_size)
+        kwargs.setdefault("max_overflow", 5)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)

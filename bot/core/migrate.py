@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import Engine
 
-from bot.core.config import sqlite_path
+from bot.core.config import SettingsError, sqlite_path
 
 LOCK_KEY = 0x1EAD_3E11  # pg_advisory_lock key shared by every Leadwell replica
 
@@ -25,7 +25,8 @@ def migrations_dir() -> Path:
     for candidate in (checkout / "migrations", Path.cwd() / "migrations"):
         if (candidate / "env.py").exists():
             return candidate
-    raise FileNotFoundError("the migrations/ folder was not found beside the bot package")
+    raise SettingsError("the migrations/ folder was not found: run `bot` from the project folder "
+                        "(the one holding migrations/)")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

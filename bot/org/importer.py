@@ -58,6 +58,9 @@ def import_team_csv(path: str, *, sessions: sessionmaker, client: WebClient, now
             report.imported += 1
         except OrgError as error:
             report.rejected.append(f"line {line_number}: {plain(str(error))}")
+        except SlackApiError as error:
+            reason = error.response.get("error") or error.response.status_code
+            report.rejected.append(f"line {line_number}: Slack answered {reason}")
     return report
 
 
@@ -69,7 +72,7 @@ def read_rows(path: Path) -> list[tuple[int, str, str]]:
         raise ImportFileError(f"cannot read {path}: {error.__class__.__name__}") from None
     reader = csv.reader(text.splitlines())
     header = [h.strip().lower() for h in next(reader, [])]
-    if header[:2] != list(COLUMNS):
+    if header != list(COLUMNS):
         raise ImportFileError(f"{path}: the first line must be the header `manager,report`")
     rows = []
     for values in reader:

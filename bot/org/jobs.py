@@ -34,6 +34,11 @@ class ProposalReminder:
         message = views.proposal_request(proposal, reminder=True)
         posted = send_dm(client, proposal.confirmer_id, text=message.text,
                          blocks=message.blocks_dicts())
+        if proposal.dm_channel and proposal.dm_ts:  # one live set of buttons at a time
+            moved = views.proposal_moved(proposal)
+            with contextlib.suppress(SlackApiError):
+                client.chat_update(channel=proposal.dm_channel, ts=proposal.dm_ts,
+                                   text=moved.text, blocks=moved.blocks_dicts())
         proposal.dm_channel, proposal.dm_ts = posted.channel, posted.ts
         return True
 

@@ -41,17 +41,26 @@ def ensure_people(
     now: datetime,
     default_tz: str,
 ) -> dict[str, Person]:
-    """Known, fresh Person rows for `user_ids`; unknown Slack users raise OrgError."""
-    ensure_workspace(session, team_id, now=now)
+    """Known, fresh Person rows for `user_ids`; unknown Slack users raise OrgError.
+
+    Slack is asked first and the database written after, so no write lock is held over HTTP.
+    """
     wanted = list(dict.fromkeys(user_ids))
     rows = session.scalars(
         select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted))
     ).all()
     people = {p.user_id: p for p in rows}
-    for user_id in wanted:
+    stale = [u for u in wanted if u not in people or now - people[u].refreshed_at > STALE_AFTER]
+    profiles = {user_id: users_info(client, user_id) for user_id in stale}
+    if profiles:
+        ensure_workspace(session, team_id, now=now)
+    for user_id, user in profiles.items():
         person = people.get(user_id)
-        if person is None or now - person.refreshed_at > STALE_AFTER:
-            people[user_id] = _refresh(session, client, team_id, user_id, person, now, default_tz)
+        if person is None:
+            person = people[user_id] = Person(team_id=team_id, user_id=user_id)
+            session.add(person)
+        _apply(person, user, now, default_tz)
+    session.flush()
     return people
 
 
@@ -65,27 +74,14 @@ def update_from_profile(
     return person
 
 
-def _refresh(
-    session: Session,
-    client: WebClient,
-    team_id: str,
-    user_id: str,
-    person: Person | None,
-    now: datetime,
-    default_tz: str,
-) -> Person:
+def users_info(client: WebClient, user_id: str) -> dict:
+    """The Slack user object; OrgError if Slack does not know the user."""
     try:
-        user = client.users_info(user=user_id)["user"]
+        return client.users_info(user=user_id)["user"]
     except SlackApiError as error:
         if error.response.get("error") in NOT_FOUND:
             raise OrgError(f"I couldn't find <@{user_id}> in this workspace.") from None
         raise
-    if person is None:
-        person = Person(team_id=team_id, user_id=user_id)
-        session.add(person)
-    _apply(person, user, now, default_tz)
-    session.flush()
-    return person
 
 
 def _apply(person: Person, user: dict, now: datetime, default_tz: str) -> None:

@@ -102,6 +102,12 @@ def proposal_closed(proposal: Proposal) -> Message:
     return Message(text=text, blocks=[markdown(text)])
 
 
+def proposal_moved(proposal: Proposal) -> Message:
+    """What the first request turns into when a reminder carries the buttons."""
+    text = f"{_question(proposal)}\n_Answer with the reminder below._"
+    return Message(text=text, blocks=[markdown(text)])
+
+
 def _on(when: datetime | None) -> str:
     return f" on {when:%Y-%m-%d}" if when else ""
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NoReturn
 
+from slack_sdk.errors import SlackApiError
+
 from bot.core.config import Settings, SettingsError
 
 log = logging.getLogger("bot")
@@ -62,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"bot: error: {error}", file=sys.stderr)
         return 2
+    except SlackApiError as error:
+        method = error.response.api_url.rsplit("/", 1)[-1]
+        print(f"bot: error: Slack answered {error.response.get('error')!r} to {method}",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

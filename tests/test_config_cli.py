@@ -93,3 +93,15 @@ def test_db_upgrade_creates_the_sqlite_file_under_var(tmp_path) -> None:
 def test_instants_without_offset_are_utc() -> None:
     assert instant("2026-03-29T01:30").utcoffset().total_seconds() == 0
     assert instant("2026-03-29T03:30+02:00").hour == 3
+
+
+def test_socket_mode_connects_through_the_gateway(tmp_path, emu) -> None:
+    """`bot socket` asks SLACK_API_URL for a WebSocket URL with the app token (the emulator
+    has no Socket Mode, so it refuses, and the CLI says so in one line)."""
+    env = {"SLACK_BOT_TOKEN": emu.bot_token, "SLACK_APP_TOKEN": "xapp-1-A0001-1-abcdef",
+           "SLACK_API_URL": emu.api_url}
+    result = run_bot("socket", "--no-scheduler", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].endswith("to apps.connections.open")
+    assert "xapp-1-A0001-1-abcdef" not in result.stderr
+    assert [c["method"] for c in emu.calls()] == ["apps.connections.open"]

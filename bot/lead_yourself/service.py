@@ -1,0 +1,283 @@
+"""Career plans: drafts, validation, saving with versions, sharing, feedback and actions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.lead_yourself.ids import HORIZONS
+from bot.lead_yourself.models import CareerPlan, PlanAction, PlanFeedback, PlanVersion
+
+PURPOSE_FIELDS = ("why", "motivates", "energy", "impact")
+LIMITS = {"purpose": 1000, "aspiration": 1000, "what": 300, "support": 500, "feedback": 2000}
+DUE_SOON = timedelta(days=30)
+
+
+class PlanError(Exception):
+    """A request about a career plan that cannot be done; the message is shown to the user."""
+
+
+class AccessDenied(PlanError):
+    """The person may not see or change this plan."""
+
+
+@dataclass
+class ActionDraft:
+    """An action as typed in the modal (`id` is set for an action that already exists)."""
+
+    horizon: int
+    what: str = ""
+    due: date | None = None
+    support: str = ""
+    id: int | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not (self.what or self.due or self.support)
+
+
+@dataclass
+class PlanDraft:
+    """Everything the plan modal holds."""
+
+    why: str = ""
+    motivates: str = ""
+    energy: str = ""
+    impact: str = ""
+    aspirations: dict[int, str] = field(default_factory=lambda: dict.fromkeys(HORIZONS, ""))
+    actions: list[ActionDraft] = field(default_factory=list)
+
+    def actions_for(self, horizon: int) -> list[ActionDraft]:
+        return [a for a in self.actions if a.horizon == horizon]
+
+
+def get_plan(session: Session, team_id: str, owner_id: str) -> CareerPlan | None:
+    return session.scalar(
+        select(CareerPlan)
+        .where(CareerPlan.team_id == team_id, CareerPlan.owner_id == owner_id)
+        .options(selectinload(CareerPlan.actions))
+    )
+
+
+def can_read(plan: CareerPlan, user_id: str) -> bool:
+    """The owner, and the manager the owner shared it with (until unshared)."""
+    return user_id in (plan.owner_id, plan.shared_with)
+
+
+def readable_plan(session: Session, team_id: str, plan_id: int, reader_id: str) -> CareerPlan:
+    """The plan if `reader_id` may read it; AccessDenied otherwise (also for unknown ids)."""
+    plan = session.scalar(
+        select(CareerPlan).where(CareerPlan.team_id == team_id, CareerPlan.id == plan_id)
+    )
+    if plan is None or not can_read(plan, reader_id):
+        raise AccessDenied("This career plan is private: only its owner, and the manager they "
+                           "shared it with, can see it.")
+    return plan
+
+
+def owned_action(session: Session, team_id: str, action_id: int, owner_id: str) -> PlanAction:
+    """An action of `owner_id`'s own plan; AccessDenied for anyone else's."""
+    action = session.scalar(
+        select(PlanAction).join(CareerPlan).where(
+            PlanAction.id == action_id, CareerPlan.team_id == team_id,
+            CareerPlan.owner_id == owner_id,
+        )
+    )
+    if action is None:
+        raise AccessDenied("Only the plan's owner can change its actions.")
+    return action
+
+
+def draft_of(plan: CareerPlan | None) -> PlanDraft:
+    """The modal's content for an existing plan (or an empty one)."""
+    if plan is None:
+        return PlanDraft()
+    return PlanDraft(
+        why=plan.why, motivates=plan.motivates, energy=plan.energy, impact=plan.impact,
+        aspirations={h: plan.aspiration(h) for h in HORIZONS},
+        actions=[ActionDraft(a.horizon, a.what, a.due, a.support, a.id) for a in plan.actions
+                 if a.done_at is None],
+    )
+
+
+def validate(draft: PlanDraft, *, today: date) -> dict[tuple[str, int, int], str]:
+    """Errors keyed by (field, horizon, slot); field is aspiration, what or due."""
+    errors: dict[tuple[str, int, int], str] = {}
+    if not draft.aspirations.get(1, "").strip():
+        errors[("aspiration", 1, 0)] = "Write where you want to be in one year."
+    for horizon in HORIZONS:
+        for slot, action in enumerate(draft.actions_for(horizon)):
+            if action.blank:
+                continue
+            if not action.what.strip():
+                errors[("what", horizon, slot)] = "What will you do?"
+            if action.due is None:
+                errors[("due", horizon, slot)] = "By when?"
+            elif action.id is None and action.due <= today:
+                errors[("due", horizon, slot)] = "Pick a date in the future."
+    if not any(a.what.strip() for a in draft.actions) and ("what", 1, 0) not in errors:
+        errors[("what", 1, 0)] = "Add at least one action."
+    return errors
+
+
+def save_plan(session: Session, team_id: str, owner_id: str, draft: PlanDraft,
+              now: datetime) -> CareerPlan:
+    """Create or update the owner's plan from a valid draft and keep a version of it."""
+    plan = get_plan(session, team_id, owner_id)
+    if plan is None:
+        plan = CareerPlan(team_id=team_id, owner_id=owner_id, created_at=now, version=0,
+                          feedback_ordinal=1, feedback_weekday=0, feedback_hour=10, actions=[])
+        session.add(plan)
+    for name in PURPOSE_FIELDS:
+        setattr(plan, name, getattr(draft, name).strip()[: LIMITS["purpose"]])
+    for horizon in HORIZONS:
+        text = draft.aspirations.get(horizon, "").strip()[: LIMITS["aspiration"]]
+        setattr(plan, f"aspiration_{horizon}", text)
+    kept = {a.id for a in draft.actions if a.id is not None and not a.blank}
+    existing = {a.id: a for a in plan.actions}
+    for action in list(plan.actions):
+        if action.id not in kept and action.done_at is None:
+            plan.actions.remove(action)
+    for item in draft.actions:
+        if item.blank or item.due is None:
+            continue
+        row = existing.get(item.id) if item.id is not None else None
+        if row is None:
+            row = PlanAction(horizon=item.horizon, created_at=now)
+            plan.actions.append(row)
+        row.what = item.what.strip()[: LIMITS["what"]]
+        row.due = item.due
+        row.support = item.support.strip()[: LIMITS["support"]]
+    plan.version += 1
+    plan.updated_at = now
+    session.flush()
+    session.add(PlanVersion(plan_id=plan.id, version=plan.version, saved_at=now,
+                            content=json.dumps(snapshot(plan), default=str)))
+    session.flush()
+    return plan
+
+
+def snapshot(plan: CareerPlan) -> dict:
+    """The plan's content as plain data (what a version records)."""
+    draft = draft_of(plan)
+    data = asdict(draft)
+    data["aspirations"] = {str(k): v for k, v in draft.aspirations.items()}
+    data["actions"] = [{"horizon": a.horizon, "what": a.what, "due": str(a.due),
+                        "support": a.support} for a in draft.actions]
+    return data
+
+
+LABELS = {"why": "why you do what you do", "motivates": "what motivates you",
+          "energy": "what gives you energy", "impact": "the impact you want"}
+
+
+def history(session: Session, plan: CareerPlan) -> list[tuple[int, datetime, list[str]]]:
+    """(version, saved at, what changed) for each save, newest first."""
+    rows = session.scalars(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.version)
+    ).all()
+    result, previous = [], None
+    for row in rows:
+        content = json.loads(row.content)
+        result.append((row.version, row.saved_at, changes(previous, content)))
+        previous = content
+    return result[::-1]
+
+
+def changes(before: dict | None, after: dict) -> list[str]:
+    """Human descriptions of what differs between two snapshots."""
+    if before is None:
+        return ["first version"]
+    found = [f"changed {label}" for name, label in LABELS.items() if before[name] != after[name]]
+    for horizon in map(str, HORIZONS):
+        if before["aspirations"][horizon] != after["aspirations"][horizon]:
+            found.append(f"changed the {horizon}-year aspiration")
+    old = {(a["horizon"], a["what"], a["due"]) for a in before["actions"]}
+    new = {(a["horizon"], a["what"], a["due"]) for a in after["actions"]}
+    if new - old:
+        found.append(f"{len(new - old)} action(s) added or changed")
+    if old - new:
+        found.append(f"{len(old - new)} action(s) removed, changed or done")
+    return found or ["saved without changes"]
+
+
+def share(plan: CareerPlan, manager_id: str, now: datetime) -> None:
+    if plan.shared_with != manager_id:
+        plan.acknowledged_at = None
+    plan.shared_with, plan.shared_at = manager_id, now
+
+
+def unshare(plan: CareerPlan) -> str | None:
+    """Withdraw access; returns who had it."""
+    previous = plan.shared_with
+    plan.shared_with = plan.shared_at = plan.acknowledged_at = None
+    return previous
+
+
+def manager_feedback(session: Session, team_id: str, plan_id: int, author_id: str, kind: str,
+                     text: str, now: datetime) -> tuple[CareerPlan, PlanFeedback]:
+    """The manager's reply or feedback, kept with the plan; only the shared-with manager."""
+    plan = readable_plan(session, team_id, plan_id, author_id)
+    if author_id == plan.owner_id:
+        raise AccessDenied("Feedback on a plan comes from the manager it is shared with.")
+    text = text.strip()
+    if not text:
+        raise PlanError("Write something first.")
+    feedback = PlanFeedback(plan_id=plan.id, author_id=author_id, kind=kind,
+                            text=text[: LIMITS["feedback"]], created_at=now)
+    session.add(feedback)
+    session.flush()
+    return plan, feedback
+
+
+def acknowledge(session: Session, team_id: str, plan_id: int, reader_id: str,
+                now: datetime) -> CareerPlan:
+    plan = readable_plan(session, team_id, plan_id, reader_id)
+    if reader_id == plan.owner_id:
+        raise AccessDenied("Your manager acknowledges your plan, not you.")
+    plan.acknowledged_at = now
+    return plan
+
+
+def latest_feedback(session: Session, plan: CareerPlan, limit: int = 3) -> list[PlanFeedback]:
+    return list(session.scalars(
+        select(PlanFeedback).where(PlanFeedback.plan_id == plan.id)
+        .order_by(PlanFeedback.created_at.desc(), PlanFeedback.id.desc()).limit(limit)
+    ))
+
+
+def mark_done(action: PlanAction, now: datetime) -> None:
+    if action.done_at is not None:
+        raise PlanError("That action is already done.")
+    action.done_at = now
+
+
+def snooze(action: PlanAction, today: date, days: int = 7) -> date:
+    action.snoozed_until = today + timedelta(days=days)
+    return action.snoozed_until
+
+
+def reschedule(action: PlanAction, due: date | None, today: date) -> None:
+    if due is None or due <= today:
+        raise PlanError("Pick a date in the future.")
+    action.due, action.snoozed_until = due, None
+
+
+def open_actions(plan: CareerPlan) -> list[PlanAction]:
+    return sorted((a for a in plan.actions if a.done_at is None), key=lambda a: (a.due, a.id))
+
+
+def due_soon(plan: CareerPlan, today: date) -> list[PlanAction]:
+    """Open actions overdue or due within 30 days, unless snoozed past today."""
+    return [a for a in open_actions(plan) if a.due <= today + DUE_SOON
+            and not (a.snoozed_until and a.snoozed_until > today)]
+
+
+def set_schedule(plan: CareerPlan, *, ordinal: int, weekday: int, hour: int) -> None:
+    if not (1 <= ordinal <= 5 and 0 <= weekday <= 6 and 0 <= hour <= 23):
+        raise PlanError("Pick a week, a day and an hour.")
+    plan.feedback_ordinal, plan.feedback_weekday, plan.feedback_hour = ordinal, weekday, hour

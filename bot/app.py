@@ -22,6 +22,7 @@ from bot.lead_up import listeners as lead_up
 from bot.lead_yourself import listeners as lead_yourself
 from bot.org import jobs as org_jobs
 from bot.org import listeners as org
+from bot.org.context import ContextFactory
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
         listener_executor=ThreadPoolExecutor(max_workers=settings.workers,
                                              thread_name_prefix="listener"),
     )
-    org.register(app, sessions, default_tz=settings.default_timezone, clock=clock)
+    contexts = ContextFactory(sessions, settings.default_timezone, clock)
+    org.register(app, contexts)
     home.register(app, sessions)
     lead_yourself.register(app)
     lead_down.register(app)

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import sessionmaker
 
 from bot.core.blocks import Message
 from bot.core.mentions import MentionError, parse_mentions
+from bot.core.replies import ephemeral, explain
 from bot.core.slack import send_dm
 from bot.org import views, workflows
+from bot.org.context import ContextFactory, RequestContext
 from bot.org.ids import COMMAND, Action, BlockId, Callback
 from bot.org.people import OrgError, update_from_profile
-from bot.org.workflows import OrgContext
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-
-def register(app: App, sessions: sessionmaker, *, default_tz: str,
-             clock: Clock = lambda: datetime.now(UTC)) -> None:
+def register(app: App, org: ContextFactory) -> None:
     """Attach the org's listeners to `app`."""
-    register_profile_updates(app, sessions, default_tz=default_tz, clock=clock)
-
-    def org(context: BoltContext, client: WebClient, user_id: str) -> OrgContext:
-        return OrgContext(sessions=sessions, client=client, team_id=context.team_id or "",
-                          actor_id=user_id, now=clock(), default_tz=default_tz)
+    register_profile_updates(app, org)
 
     @app.command(COMMAND)
     def team_command(ack: Ack, command: dict, respond: Respond, context: BoltContext,
@@ -102,7 +91,7 @@ def register(app: App, sessions: sessionmaker, *, default_tz: str,
                                                             manager_id))
 
 
-def run_subcommand(ctx: OrgContext, sub: str, args: list[str]) -> Message:
+def run_subcommand(ctx: RequestContext, sub: str, args: list[str]) -> Message:
     """Parse `/team` words and run the matching workflow; raise OrgError/MentionError if bad."""
     if sub in ("", "list", "show"):
         return workflows.show_team(ctx)
@@ -133,28 +122,12 @@ def lines(outcomes: list[str]) -> Message:
                                   for line in outcomes))
 
 
-def ephemeral(message: Message) -> dict[str, Any]:
-    payload: dict[str, Any] = {"text": message.text, "response_type": "ephemeral"}
-    if message.blocks:
-        payload["blocks"] = message.blocks_dicts()
-    return payload
-
-
-def explain(client: WebClient, body: dict, respond: Respond, text: str) -> None:
-    """Tell the clicker why nothing happened: ephemeral under a message, else by DM."""
-    if body.get("response_url"):
-        respond(text=text, response_type="ephemeral", replace_original=False)
-    else:
-        send_dm(client, body["user"]["id"], text=text)
-
-
-def register_profile_updates(app: App, sessions: sessionmaker, *, default_tz: str,
-                             clock: Clock = lambda: datetime.now(UTC)) -> None:
+def register_profile_updates(app: App, org: ContextFactory) -> None:
     """Keep names, time zones and deactivations fresh from `user_change` events."""
 
     @app.event("user_change")
     def user_change(ack: Ack, event: dict, context: BoltContext) -> None:
         ack()
-        with sessions.begin() as session:
+        with org.sessions.begin() as session:
             update_from_profile(session, context.team_id or "", event.get("user") or {},
-                                now=clock(), default_tz=default_tz)
+                                now=org.clock(), default_tz=org.default_tz)

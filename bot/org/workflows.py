@@ -4,56 +4,37 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot import home
 from bot.core.blocks import Message
 from bot.core.slack import send_dm
 from bot.org import service, views
-from bot.org.models import Person, Proposal
-from bot.org.people import OrgError, ensure_people
+from bot.org.context import RequestContext
+from bot.org.models import Proposal
+from bot.org.people import OrgError
 from bot.org.service import LineChange
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class OrgContext:
-    """Who is acting, where and when, and how to reach the database and Slack."""
-
-    sessions: sessionmaker
-    client: WebClient
-    team_id: str
-    actor_id: str
-    now: datetime
-    default_tz: str
-
-    def people(self, session: Session, user_ids: Iterable[str]) -> dict[str, Person]:
-        return ensure_people(session, self.client, self.team_id, user_ids, now=self.now,
-                             default_tz=self.default_tz)
-
-
-def show_team(ctx: OrgContext) -> Message:
+def show_team(ctx: RequestContext) -> Message:
     with ctx.sessions.begin() as session:
         ctx.people(session, [ctx.actor_id])
         return views.team_message(service.snapshot(session, ctx.team_id, ctx.actor_id))
 
 
-def add_reports(ctx: OrgContext, report_ids: list[str]) -> list[str]:
+def add_reports(ctx: RequestContext, report_ids: list[str]) -> list[str]:
     """The actor asks each person to confirm them as manager; one outcome line each."""
     return [request_line(ctx, manager_id=ctx.actor_id, report_id=r) for r in report_ids]
 
 
-def set_manager(ctx: OrgContext, manager_id: str) -> str:
+def set_manager(ctx: RequestContext, manager_id: str) -> str:
     return request_line(ctx, manager_id=manager_id, report_id=ctx.actor_id)
 
 
-def request_line(ctx: OrgContext, *, manager_id: str, report_id: str) -> str:
+def request_line(ctx: RequestContext, *, manager_id: str, report_id: str) -> str:
     """Propose report -> manager (admins: set it at once); return what happened, in one line."""
     try:
         with ctx.sessions.begin() as session:
@@ -78,7 +59,7 @@ def request_line(ctx: OrgContext, *, manager_id: str, report_id: str) -> str:
            f"<@{manager_id}>. I'll let you know when they answer."
 
 
-def send_request(ctx: OrgContext, proposal: Proposal, *, reminder: bool = False) -> bool:
+def send_request(ctx: RequestContext, proposal: Proposal, *, reminder: bool = False) -> bool:
     """DM the confirmer the request with its buttons and remember where it landed."""
     message = views.proposal_request(proposal, reminder=reminder)
     try:
@@ -95,7 +76,7 @@ def send_request(ctx: OrgContext, proposal: Proposal, *, reminder: bool = False)
     return True
 
 
-def admin_set(ctx: OrgContext, manager_id: str, report_ids: list[str]) -> list[str]:
+def admin_set(ctx: RequestContext, manager_id: str, report_ids: list[str]) -> list[str]:
     """A workspace admin sets lines between other people, without confirmation."""
     with ctx.sessions.begin() as session:
         if not ctx.people(session, [ctx.actor_id])[ctx.actor_id].is_admin:
@@ -116,7 +97,7 @@ def admin_set(ctx: OrgContext, manager_id: str, report_ids: list[str]) -> list[s
     return lines
 
 
-def remove(ctx: OrgContext, other_id: str) -> str:
+def remove(ctx: RequestContext, other_id: str) -> str:
     with ctx.sessions.begin() as session:
         change = service.remove_line(session, ctx.team_id, actor_id=ctx.actor_id,
                                      other_id=other_id)
@@ -127,7 +108,7 @@ def remove(ctx: OrgContext, other_id: str) -> str:
     return f"Done: <@{change.report_id}> no longer reports to <@{change.manager_id}>."
 
 
-def decide(ctx: OrgContext, proposal_id: int, *, confirm: bool) -> Proposal:
+def decide(ctx: RequestContext, proposal_id: int, *, confirm: bool) -> Proposal:
     """The confirmer answers; the request DM, the proposer and any old manager are updated."""
     with ctx.sessions.begin() as session:
         proposal, change = service.decide(session, ctx.team_id, proposal_id,
@@ -142,7 +123,7 @@ def decide(ctx: OrgContext, proposal_id: int, *, confirm: bool) -> Proposal:
     return proposal
 
 
-def close_request(ctx: OrgContext, proposal: Proposal) -> None:
+def close_request(ctx: RequestContext, proposal: Proposal) -> None:
     """Replace the request's buttons with its outcome."""
     if not (proposal.dm_channel and proposal.dm_ts):
         return
@@ -154,7 +135,7 @@ def close_request(ctx: OrgContext, proposal: Proposal) -> None:
         log.warning("could not update request %s: %s", proposal.id, error.response.get("error"))
 
 
-def announce_change(ctx: OrgContext, change: LineChange) -> None:
+def announce_change(ctx: RequestContext, change: LineChange) -> None:
     """Tell everyone a directly-set line concerns, except the actor."""
     text = (f"<@{ctx.actor_id}> (workspace admin) recorded that <@{change.report_id}> reports "
             f"to <@{change.manager_id}> in Leadwell.")
@@ -164,7 +145,7 @@ def announce_change(ctx: OrgContext, change: LineChange) -> None:
     refresh_homes(ctx, [ctx.actor_id, *involved])
 
 
-def tell(ctx: OrgContext, user_id: str, message: Message) -> None:
+def tell(ctx: RequestContext, user_id: str, message: Message) -> None:
     """A best-effort informational DM."""
     try:
         send_dm(ctx.client, user_id, text=message.text, blocks=message.blocks_dicts())
@@ -172,7 +153,7 @@ def tell(ctx: OrgContext, user_id: str, message: Message) -> None:
         log.warning("DM not delivered: %s", error.response.get("error"))
 
 
-def refresh_homes(ctx: OrgContext, user_ids: Iterable[str | None]) -> None:
+def refresh_homes(ctx: RequestContext, user_ids: Iterable[str | None]) -> None:
     """Re-publish App Home for the people whose org just changed (best effort)."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:

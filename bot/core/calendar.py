@@ -1,0 +1,33 @@
+"""Local-time calendar rules shared by scheduled jobs (pure functions, time as a parameter)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+LAST = 5  # ordinal meaning "the last such weekday of the month"
+
+
+def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
+    """The `ordinal`-th (1-4, or LAST) `weekday` (Monday=0) of a month."""
+    days = [d for d in calendar.Calendar().itermonthdates(year, month)
+            if d.month == month and d.weekday() == weekday]
+    return days[-1] if ordinal >= LAST else days[ordinal - 1]
+
+
+def local_instant(day: date, hour: int, tz: str) -> datetime:
+    """`hour`:00 on `day` in the time zone `tz`, as an aware UTC datetime."""
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def monthly_occurrence(now: datetime, *, ordinal: int, weekday: int, hour: int,
+                       tz: str) -> tuple[str, datetime]:
+    """This month's ("YYYY-MM", instant) for a monthly rule, the month as seen in `tz`."""
+    local = now.astimezone(ZoneInfo(tz))
+    day = nth_weekday(local.year, local.month, ordinal, weekday)
+    return f"{local.year:04d}-{local.month:02d}", local_instant(day, hour, tz)
+
+
+def local_today(now: datetime, tz: str) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()

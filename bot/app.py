@@ -19,6 +19,7 @@ from bot.core.config import Settings
 from bot.core.scheduler import Job
 from bot.lead_down import listeners as lead_down
 from bot.lead_up import listeners as lead_up
+from bot.lead_yourself import jobs as career_jobs
 from bot.lead_yourself import listeners as lead_yourself
 from bot.org import jobs as org_jobs
 from bot.org import listeners as org
@@ -27,7 +28,7 @@ from bot.org.context import ContextFactory
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
-JOBS: tuple[Job, ...] = (*org_jobs.JOBS,)
+JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS)
 
 
 def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
@@ -42,8 +43,8 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     )
     contexts = ContextFactory(sessions, settings.default_timezone, clock)
     org.register(app, contexts)
-    home.register(app, sessions)
-    lead_yourself.register(app)
+    home.register(app, contexts)
+    lead_yourself.register(app, contexts)
     lead_down.register(app)
     lead_up.register(app)
 

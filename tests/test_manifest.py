@@ -29,6 +29,7 @@ SCOPE_OF = {
     "views_publish": None,
     "views_update": None,
     "views_push": None,
+    "files_upload_v2": "files:write",
 }
 SCOPE_OF_EVENT = {"app_home_opened": None, "user_change": "users:read"}
 

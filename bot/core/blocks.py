@@ -29,6 +29,11 @@ class Message:
         return [block.to_dict() for block in self.blocks]
 
 
+def notice(text: str) -> Message:
+    """A one-section informational message."""
+    return Message(text=text, blocks=[markdown(text)])
+
+
 def markdown(text: str, **kwargs: Any) -> SectionBlock:
     """A section of mrkdwn text, clipped to Slack's 3000 characters."""
     return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)), **kwargs)

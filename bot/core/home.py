@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.blocks import context
 
-HomeSection = Callable[[Session, str, str], list[Block]]
+HomeSection = Callable[[Session, str, str, datetime], list[Block]]
+"""(session, team_id, user_id, now) -> the practice's blocks."""
 MAX_BLOCKS = 100
 
 
@@ -24,10 +26,10 @@ def home_view(sections: Sequence[list[Block]]) -> View:
 
 
 def publish_home(
-    sessions: sessionmaker, client: WebClient, team_id: str, user_id: str,
+    sessions: sessionmaker, client: WebClient, team_id: str, user_id: str, now: datetime,
     sections: Sequence[HomeSection],
 ) -> None:
     """Build `user_id`'s home from the database, then publish it (outside the transaction)."""
     with sessions.begin() as session:
-        view = home_view([section(session, team_id, user_id) for section in sections])
+        view = home_view([section(session, team_id, user_id, now) for section in sections])
     client.views_publish(user_id=user_id, view=view.to_dict())

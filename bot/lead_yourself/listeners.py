@@ -1,11 +1,199 @@
-"""Listeners of the lead-yourself practice."""
+"""Slack listeners of the career plan: /careerplan, its modals and buttons."""
 
-from slack_bolt import App
+from __future__ import annotations
 
-from bot.core.placeholder import register_placeholder
+import logging
+from collections.abc import Callable
 
-COMMAND = "/careerplan"
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.core.blocks import Message
+from bot.core.replies import ephemeral, explain
+from bot.lead_yourself import forms, views, workflows
+from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
+from bot.lead_yourself.service import PlanError
+from bot.org.context import ContextFactory, RequestContext
+from bot.org.people import OrgError
+
+log = logging.getLogger(__name__)
+
+SUBCOMMANDS: dict[str, Callable[[RequestContext], Message | str]] = {
+    "show": workflows.show,
+    "share": workflows.share,
+    "unshare": workflows.unshare,
+    "history": workflows.history,
+    "export": workflows.export,
+}
 
 
-def register(app: App) -> None:
-    register_placeholder(app, COMMAND, "your career plan")
+def register(app: App, contexts: ContextFactory) -> None:
+    """Attach the career plan's listeners to `app`."""
+
+    @app.command(COMMAND)
+    def careerplan(ack: Ack, command: dict, respond: Respond, context: BoltContext,
+                   client: WebClient) -> None:
+        sub = (command.get("text") or "").strip().lower()
+        if sub not in ("", "edit", "settings", *SUBCOMMANDS):
+            unknown = f"I don't know `{COMMAND} {sub[:30]}`.\n" if sub != "help" else ""
+            ack(**ephemeral(views.help_message(prefix=unknown)))
+            return
+        ack()
+        ctx = contexts(context, client, command["user_id"])
+        try:
+            if sub in ("", "edit", "settings"):
+                modal = workflows.plan_modal(ctx) if sub != "settings" else \
+                    workflows.settings_modal(ctx)
+                client.views_open(trigger_id=command["trigger_id"], view=modal.to_dict())
+                workflows.ensure_actor(ctx)  # after views.open: the trigger id expires fast
+                return
+            reply = SUBCOMMANDS[sub](ctx)
+        except (PlanError, OrgError) as error:
+            reply = str(error)
+        respond(**ephemeral(reply if isinstance(reply, Message) else Message(text=reply)))
+
+    @app.action(Action.EDIT)
+    def edit(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        ctx = contexts(context, client, body["user"]["id"])
+        client.views_open(trigger_id=body["trigger_id"], view=workflows.plan_modal(ctx).to_dict())
+        workflows.ensure_actor(ctx)
+
+    @app.action(Action.ADD_ACTION)
+    def add_action(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        """One more action slot for a horizon, keeping everything typed so far."""
+        ack()
+        view = body["view"]
+        draft = forms.read_plan(view)
+        slots = forms.slots_of(draft, grow=int(action.get("value") or 1))
+        client.views_update(view_id=view["id"], hash=view.get("hash"),
+                            view=views.plan_modal(draft, slots).to_dict())
+
+    @app.view(Callback.PLAN)
+    def submit_plan(ack: Ack, body: dict, view: dict, context: BoltContext,
+                    client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        try:
+            errors = workflows.save(ctx, forms.read_plan(view))
+        except OrgError as error:
+            errors = {aspiration_block(1): str(error)[:150]}
+        if errors:
+            ack(response_action="errors", errors=errors)  # Slack keeps what was typed
+        else:
+            ack()
+
+    @app.action(Action.SHARE)
+    def share(ack: Ack, body: dict, context: BoltContext, client: WebClient,
+              respond: Respond) -> None:
+        ack()
+        run(body, context, client, respond, workflows.share)
+
+    @app.action(Action.MARK_DONE)
+    def mark_done(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                  respond: Respond) -> None:
+        ack()
+        run(body, context, client, respond, lambda ctx: workflows.mark_done(ctx, ref(action)))
+
+    @app.action(Action.SNOOZE)
+    def snooze(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+               respond: Respond) -> None:
+        ack()
+        run(body, context, client, respond, lambda ctx: workflows.snooze(ctx, ref(action)))
+
+    @app.action(Action.ACKNOWLEDGE)
+    def acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                    respond: Respond) -> None:
+        ack()
+        run(body, context, client, respond, lambda ctx: workflows.acknowledge(ctx, ref(action)))
+
+    @app.action(Action.ASK_FEEDBACK)
+    def ask_feedback(ack: Ack, body: dict, action: dict, context: BoltContext,
+                     client: WebClient, respond: Respond) -> None:
+        ack()
+        run(body, context, client, respond, lambda ctx: workflows.ask_feedback(ctx, ref(action)))
+
+    def open_modal(build: Callable[[RequestContext, int], object]) -> Callable[..., None]:
+        def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                   respond: Respond) -> None:
+            ack()
+            ctx = contexts(context, client, body["user"]["id"])
+            try:
+                modal = build(ctx, ref(action))
+            except (PlanError, ValueError) as error:
+                explain(client, body, respond, str(error) or "That button is out of date.")
+                return
+            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())  # type: ignore[attr-defined]
+        return opener
+
+    app.action(Action.RESCHEDULE)(open_modal(workflows.reschedule_modal))
+    app.action(Action.REPLY)(open_modal(
+        lambda ctx, plan_id: workflows.manager_modal(ctx, plan_id, kind="reply")))
+    app.action(Action.GIVE_FEEDBACK)(open_modal(
+        lambda ctx, plan_id: workflows.manager_modal(ctx, plan_id, kind="feedback")))
+
+    @app.view(Callback.RESCHEDULE)
+    def submit_reschedule(ack: Ack, body: dict, view: dict, context: BoltContext,
+                          client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        due = forms.selected_date(view["state"]["values"], BlockId.NEW_DUE, Action.NEW_DUE)
+        try:
+            error = workflows.reschedule(ctx, int(view.get("private_metadata") or 0), due)
+        except PlanError as refused:
+            error = str(refused)
+        if error:
+            ack(response_action="errors", errors={BlockId.NEW_DUE: error})
+        else:
+            ack()
+
+    def manager_text(kind: str) -> Callable[..., None]:
+        def submit(ack: Ack, body: dict, view: dict, context: BoltContext,
+                   client: WebClient) -> None:
+            ctx = contexts(context, client, body["user"]["id"])
+            text = forms.value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+            try:
+                workflows.manager_feedback(ctx, int(view.get("private_metadata") or 0), kind,
+                                           text)
+            except PlanError as error:
+                ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
+                return
+            ack()
+        return submit
+
+    app.view(Callback.REPLY)(manager_text("reply"))
+    app.view(Callback.FEEDBACK)(manager_text("feedback"))
+
+    @app.view(Callback.SETTINGS)
+    def submit_settings(ack: Ack, body: dict, view: dict, context: BoltContext,
+                        client: WebClient) -> None:
+        values = view["state"]["values"]
+        picked = [forms.selected_option(values, b, a) for b, a in (
+            (BlockId.ORDINAL, Action.ORDINAL), (BlockId.WEEKDAY, Action.WEEKDAY),
+            (BlockId.HOUR, Action.HOUR))]
+        if not all(p and p.isdigit() for p in picked):
+            ack(response_action="errors", errors={BlockId.ORDINAL: "Pick a week, day and hour."})
+            return
+        ordinal, weekday, hour = (int(p) for p in picked)  # type: ignore[arg-type]
+        try:
+            workflows.save_settings(contexts(context, client, body["user"]["id"]),
+                                    ordinal=ordinal, weekday=weekday, hour=hour)
+        except PlanError as error:
+            ack(response_action="errors", errors={BlockId.ORDINAL: str(error)[:150]})
+            return
+        ack()
+
+    def run(body: dict, context: BoltContext, client: WebClient, respond: Respond,
+            work: Callable[[RequestContext], str]) -> None:
+        """Run a button's workflow and tell the clicker the outcome (or the refusal)."""
+        ctx = contexts(context, client, body["user"]["id"])
+        try:
+            outcome = work(ctx)
+        except (PlanError, OrgError) as error:
+            outcome = str(error)
+        except ValueError:
+            outcome = "That button is out of date."
+        explain(client, body, respond, outcome)
+
+
+def ref(action: dict) -> int:
+    """The record id a button carries in its value (ValueError if it carries none)."""
+    return int(action.get("value") or "")

@@ -125,11 +125,6 @@ def decision_notice(proposal: Proposal) -> Message:
     return Message(text=text, blocks=[markdown(text)])
 
 
-def notice(text: str) -> Message:
-    """A one-section informational DM."""
-    return Message(text=text, blocks=[markdown(text)])
-
-
 def home_section(snapshot: OrgSnapshot) -> list[Block]:
     """The org section of App Home: place in the org, pending answers, team buttons."""
     blocks: list[Block] = [header("Your team"), markdown("\n".join(org_lines(snapshot)[:2]))]

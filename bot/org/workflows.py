@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from slack_sdk.errors import SlackApiError
 
 from bot import home
-from bot.core.blocks import Message
+from bot.core.blocks import Message, notice
 from bot.core.slack import send_dm
 from bot.org import service, views
 from bot.org.context import RequestContext
@@ -101,7 +101,7 @@ def remove(ctx: RequestContext, other_id: str) -> str:
     with ctx.sessions.begin() as session:
         change = service.remove_line(session, ctx.team_id, actor_id=ctx.actor_id,
                                      other_id=other_id)
-    tell(ctx, other_id, views.notice(
+    tell(ctx, other_id, notice(
         f"<@{ctx.actor_id}> ended the reporting line: <@{change.report_id}> no longer reports "
         f"to <@{change.manager_id}> in Leadwell."))
     refresh_homes(ctx, [ctx.actor_id, other_id])
@@ -116,7 +116,7 @@ def decide(ctx: RequestContext, proposal_id: int, *, confirm: bool) -> Proposal:
     close_request(ctx, proposal)
     tell(ctx, proposal.proposer_id, views.decision_notice(proposal))
     if change and change.previous_manager_id:
-        tell(ctx, change.previous_manager_id, views.notice(
+        tell(ctx, change.previous_manager_id, notice(
             f"<@{change.report_id}> now reports to <@{change.manager_id}>, so they are no "
             "longer on your team in Leadwell."))
     refresh_homes(ctx, [proposal.confirmer_id, proposal.proposer_id])
@@ -141,7 +141,7 @@ def announce_change(ctx: RequestContext, change: LineChange) -> None:
             f"to <@{change.manager_id}> in Leadwell.")
     involved = {change.report_id, change.manager_id, change.previous_manager_id} - {ctx.actor_id}
     for user_id in sorted(u for u in involved if u):
-        tell(ctx, user_id, views.notice(text))
+        tell(ctx, user_id, notice(text))
     refresh_homes(ctx, [ctx.actor_id, *involved])
 
 
@@ -157,6 +157,6 @@ def refresh_homes(ctx: RequestContext, user_ids: Iterable[str | None]) -> None:
     """Re-publish App Home for the people whose org just changed (best effort)."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:
-            home.publish(ctx.sessions, ctx.client, ctx.team_id, user_id)
+            home.publish(ctx.sessions, ctx.client, ctx.team_id, user_id, ctx.now)
         except SlackApiError as error:
             log.warning("home not published: %s", error.response.get("error"))

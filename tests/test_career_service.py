@@ -1,0 +1,160 @@
+"""Career plans on SQLite and PostgreSQL: validation, saving, versions, access, actions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from bot.lead_yourself import service
+from bot.lead_yourself.service import AccessDenied, ActionDraft, PlanDraft, PlanError
+from tests.factories import T0, person
+
+TODAY = T0.date()
+SOON = TODAY + timedelta(days=20)
+
+
+def draft(**changes) -> PlanDraft:
+    plan = PlanDraft(why="I love building teams", aspirations={
+        1: "Manage a sales team that doubles in size", 3: "Regional director", 5: ""})
+    plan.actions = [ActionDraft(1, "Attend sales manager training", SOON, "Budget approval")]
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    return plan
+
+
+@pytest.fixture
+def team(sessions):
+    with sessions.begin() as s:
+        for user_id in ("UANN", "UBOSS", "UPEER"):
+            person(s, user_id)
+        person(s, "UANN", team_id="T2")
+    return sessions
+
+
+def save(sessions, plan: PlanDraft, owner: str = "UANN", team_id: str = "T1"):
+    with sessions.begin() as s:
+        saved = service.save_plan(s, team_id, owner, plan, T0)
+        return saved.id, saved.version
+
+
+def test_one_year_aspiration_and_an_action_are_required() -> None:
+    errors = service.validate(PlanDraft(), today=TODAY)
+    assert set(errors) == {("aspiration", 1, 0), ("what", 1, 0)}
+    assert service.validate(draft(), today=TODAY) == {}
+
+
+def test_actions_need_a_future_date_when_created() -> None:
+    plan = draft()
+    plan.actions += [ActionDraft(3, "Mentor two reps", TODAY), ActionDraft(3, "", SOON),
+                     ActionDraft(5, "Lead a region", None), ActionDraft(5)]
+    errors = service.validate(plan, today=TODAY)
+    assert errors == {("due", 3, 0): "Pick a date in the future.",
+                      ("what", 3, 1): "What will you do?", ("due", 5, 0): "By when?"}
+    existing = draft(actions=[ActionDraft(1, "Old action", TODAY - timedelta(days=3), id=4)])
+    assert service.validate(existing, today=TODAY) == {}  # kept as it was
+
+
+def test_saving_keeps_versions_and_edits_actions_in_place(team) -> None:
+    plan_id, version = save(team, draft())
+    assert version == 1
+    with team.begin() as s:
+        plan = service.get_plan(s, "T1", "UANN")
+        edited = service.draft_of(plan)
+    edited.aspirations[5] = "VP of sales"
+    edited.actions[0].what = "Attend the Q1 sales manager training"
+    edited.actions.append(ActionDraft(3, "Shadow the regional director", SOON))
+    assert save(team, edited) == (plan_id, 2)
+    with team.begin() as s:
+        plan = service.get_plan(s, "T1", "UANN")
+        assert [a.what for a in plan.actions] == ["Attend the Q1 sales manager training",
+                                                  "Shadow the regional director"]
+        entries = service.history(s, plan)
+    assert [e[0] for e in entries] == [2, 1]
+    assert "changed the 5-year aspiration" in entries[0][2] and entries[1][2] == ["first version"]
+
+
+def test_blank_slot_removes_an_action_but_done_actions_stay(team) -> None:
+    plan = draft()
+    plan.actions.append(ActionDraft(1, "Read two books", SOON))
+    save(team, plan)
+    with team.begin() as s:
+        saved = service.get_plan(s, "T1", "UANN")
+        service.mark_done(saved.actions[0], T0)
+        edited = service.draft_of(saved)
+    assert [a.what for a in edited.actions] == ["Read two books"]  # done ones are not edited
+    edited.actions[0] = ActionDraft(1, id=edited.actions[0].id)  # cleared by the owner
+    edited.actions.append(ActionDraft(1, "Join a mentoring circle", SOON))
+    save(team, edited)
+    with team.begin() as s:
+        actions = service.get_plan(s, "T1", "UANN").actions
+        assert sorted(a.what for a in actions) == ["Attend sales manager training",
+                                                   "Join a mentoring circle"]
+
+
+def test_only_owner_and_shared_manager_can_read(team) -> None:
+    plan_id, _ = save(team, draft())
+    with team.begin() as s:
+        assert service.readable_plan(s, "T1", plan_id, "UANN").owner_id == "UANN"
+        for outsider in ("UBOSS", "UPEER"):  # the manager too, before sharing
+            with pytest.raises(AccessDenied):
+                service.readable_plan(s, "T1", plan_id, outsider)
+        with pytest.raises(AccessDenied):  # same user id, other workspace
+            service.readable_plan(s, "T2", plan_id, "UANN")
+        service.share(service.get_plan(s, "T1", "UANN"), "UBOSS", T0)
+    with team.begin() as s:
+        assert service.readable_plan(s, "T1", plan_id, "UBOSS")
+        with pytest.raises(AccessDenied):
+            service.readable_plan(s, "T1", plan_id, "UPEER")
+        assert service.unshare(service.get_plan(s, "T1", "UANN")) == "UBOSS"
+    with team.begin() as s, pytest.raises(AccessDenied):
+        service.readable_plan(s, "T1", plan_id, "UBOSS")
+
+
+def test_feedback_comes_only_from_the_shared_manager(team) -> None:
+    plan_id, _ = save(team, draft())
+    with team.begin() as s, pytest.raises(AccessDenied):
+        service.manager_feedback(s, "T1", plan_id, "UBOSS", "reply", "Happy to help", T0)
+    with team.begin() as s:
+        service.share(service.get_plan(s, "T1", "UANN"), "UBOSS", T0)
+    with team.begin() as s:
+        with pytest.raises(AccessDenied):
+            service.manager_feedback(s, "T1", plan_id, "UANN", "reply", "Self praise", T0)
+        with pytest.raises(PlanError, match="Write something"):
+            service.manager_feedback(s, "T1", plan_id, "UBOSS", "reply", "   ", T0)
+        service.manager_feedback(s, "T1", plan_id, "UBOSS", "reply", "I'll fund it", T0)
+    with team.begin() as s:
+        plan = service.get_plan(s, "T1", "UANN")
+        assert [f.text for f in service.latest_feedback(s, plan)] == ["I'll fund it"]
+
+
+def test_actions_change_only_for_their_owner(team) -> None:
+    save(team, draft())
+    with team.begin() as s:
+        action_id = service.get_plan(s, "T1", "UANN").actions[0].id
+        for outsider, team_id in (("UPEER", "T1"), ("UBOSS", "T1"), ("UANN", "T2")):
+            with pytest.raises(AccessDenied):
+                service.owned_action(s, team_id, action_id, outsider)
+        action = service.owned_action(s, "T1", action_id, "UANN")
+        with pytest.raises(PlanError, match="future"):
+            service.reschedule(action, TODAY, TODAY)
+        service.reschedule(action, date(2027, 6, 1), TODAY)
+        assert service.snooze(action, TODAY) == TODAY + timedelta(days=7)
+        plan = action.plan
+        assert service.due_soon(plan, TODAY) == []  # June is not soon
+        service.mark_done(action, T0)
+        with pytest.raises(PlanError, match="already done"):
+            service.mark_done(action, T0)
+
+
+def test_due_soon_skips_snoozed_and_includes_overdue(team) -> None:
+    plan = draft()
+    plan.actions.append(ActionDraft(3, "Far away", TODAY + timedelta(days=200)))
+    save(team, plan)
+    with team.begin() as s:
+        saved = service.get_plan(s, "T1", "UANN")
+        later = TODAY + timedelta(days=25)  # the first action is overdue by then
+        assert [a.what for a in service.due_soon(saved, later)] == [
+            "Attend sales manager training"]
+        service.snooze(saved.actions[0], later)
+        assert service.due_soon(saved, later) == []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.testing import SlackClient, SlackEmulator
+from bot.testing.blocks import block_texts
 from bot.testing.process import BotProcess
 
 SECRET = "e2e-signing-secret-0123456789"
@@ -35,7 +36,7 @@ class Live:
         if response.text.strip():
             return response.text
         answers = self.emu.wait_for(lambda: self.emu.responses(response.response_url), 15)
-        return answers[-1]["text"]
+        return answers[-1]["text"] + "\n" + block_texts(answers[-1].get("blocks") or [])
 
     def dm(self, user: str, text: str) -> dict:
         return self.emu.wait_for(lambda: self.emu.find_message(user, text), 15)

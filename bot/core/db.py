@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from bot.core.config import sqlite_path
@@ -81,3 +82,20 @@ def import_models() -> None:
     import bot.core.models
     import bot.lead_yourself.models
     import bot.org.models  # noqa: F401
+
+
+def insert_ignoring_conflicts(session: Session, model: type[Base], rows: list[dict[str, Any]],
+                              returning: Any = None) -> list[Any]:
+    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL, SQLite): safe when two requests race.
+
+    Returns `returning` of the rows this call inserted (when asked).
+    """
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    make_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = make_insert(model).on_conflict_do_nothing()
+    if returning is None:
+        session.execute(statement, rows)
+        return []
+    return list(session.scalars(statement.returning(returning), rows))

@@ -13,10 +13,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.db import insert_ignoring_conflicts
 from bot.core.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -62,33 +61,12 @@ class TickSummary:
 
 def claim(session: Session, dues: Sequence[Due], now: datetime) -> list[int]:
     """Insert deliveries that do not exist yet; return the ids this call created."""
-    if not dues:
-        return []
-    dialect = session.get_bind().dialect.name
-    make_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     rows = [
         {"team_id": d.team_id, "recipient": d.recipient, "kind": d.kind, "period": d.period,
          "ref": d.ref, "status": "pending", "created_at": now}
         for d in dues
     ]
-    if make_insert is None:  # another database: check, then insert
-        return _claim_portable(session, rows)
-    statement = make_insert(Delivery).on_conflict_do_nothing().returning(Delivery.id)
-    return list(session.scalars(statement, rows))
-
-
-def _claim_portable(session: Session, rows: list[dict]) -> list[int]:
-    ids = []
-    for row in rows:
-        exists = session.scalar(
-            select(Delivery.id).filter_by(
-                team_id=row["team_id"], recipient=row["recipient"], kind=row["kind"],
-                period=row["period"],
-            )
-        )
-        if exists is None:
-            ids.append(session.scalar(insert(Delivery).values(**row).returning(Delivery.id)))
-    return ids
+    return insert_ignoring_conflicts(session, Delivery, rows, returning=Delivery.id)
 
 
 def tick(

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.db import insert_ignoring_conflicts
 from bot.core.models import Workspace
 from bot.org.models import Person
 
@@ -26,9 +27,8 @@ def ensure_workspace(session: Session, team_id: str, *, now: datetime) -> Worksp
     """The workspace row, created on first sight."""
     workspace = session.get(Workspace, team_id)
     if workspace is None:
-        workspace = Workspace(team_id=team_id, created_at=now)
-        session.add(workspace)
-        session.flush()
+        insert_ignoring_conflicts(session, Workspace, [{"team_id": team_id, "created_at": now}])
+        workspace = session.get_one(Workspace, team_id)
     return workspace
 
 
@@ -54,11 +54,13 @@ def ensure_people(
     profiles = {user_id: users_info(client, user_id) for user_id in stale}
     if profiles:
         ensure_workspace(session, team_id, now=now)
+    new = [u for u in profiles if u not in people]
+    insert_ignoring_conflicts(session, Person, [  # another request may add them meanwhile
+        {"team_id": team_id, "user_id": u, "name": u, "tz": default_tz, "refreshed_at": now}
+        for u in new])
     for user_id, user in profiles.items():
-        person = people.get(user_id)
-        if person is None:
-            person = people[user_id] = Person(team_id=team_id, user_id=user_id)
-            session.add(person)
+        person = people.get(user_id) or session.get_one(Person, (team_id, user_id))
+        people[user_id] = person
         _apply(person, user, now, default_tz)
     session.flush()
     return people

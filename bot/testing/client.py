@@ -202,11 +202,21 @@ class SlackClient:
         response.response_url, response.trigger_id = response_url, trigger_id
         return response
 
+    def fill(self, user: str, view: JsonDict, values: JsonDict) -> JsonDict:
+        """Type into the user's top modal without submitting (as before clicking a button in
+        it); keys as for submit(). Returns the modal as it now is."""
+        stack = self.emulator.open_views(user)
+        if not stack or stack[-1]["id"] != view["id"]:
+            raise AssertionError(f"view {view['id']} is not {user}'s top modal")
+        state = _state_values(stack[-1], dict(values), allow_missing=True)
+        self.emulator.set_view_state(view["id"], state)
+        return self.emulator.open_views(user)[-1]
+
     def submit(
         self, user: str, view: JsonDict, values: JsonDict | None = None, *,
         allow_missing: bool = False,
     ) -> Response:
-        """Submit the user's top modal with ``values`` (action_id -> value).
+        """Submit the user's top modal with ``values`` keyed by block_id, label text or action_id.
 
         Values: str for text inputs, user id(s) for user selects, option value(s) for
         selects/checkboxes/radios, "YYYY-MM-DD" for datepickers. Untouched inputs keep
@@ -327,12 +337,14 @@ def _state_values(view: JsonDict, values: JsonDict, allow_missing: bool) -> Json
     result: JsonDict = {}
     for block, element in iter_elements(view.get("blocks") or []):
         action_id = element.get("action_id") or f"{block['block_id']}-action"
-        given = action_id in values
+        label = (block.get("label") or {}).get("text")
+        key = next((k for k in (block["block_id"], label, action_id) if k in values), None)
+        given = key is not None
         if element.get("type") == "button" or (block.get("type") != "input" and not given):
             continue
         old = previous.get(block["block_id"], {}).get(action_id)
         if given:
-            entry = {"type": element["type"], **element_value(element, values.pop(action_id))}
+            entry = {"type": element["type"], **element_value(element, values.pop(key))}
         elif old is not None:
             entry = old
         else:

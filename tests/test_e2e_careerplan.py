@@ -133,6 +133,7 @@ def test_monthly_checkin_at_local_time_done_and_feedback(live: Live) -> None:  #
     assert "0 newly due" in live.bot.cli("tick", "--at", moment.isoformat()).stdout
     checkin = live.dm("UANN", "monthly career check-in")
     assert "Attend sales manager training" in str(checkin["blocks"])
+    assert "Ask boss for feedback" in str(checkin["blocks"])
 
     stranger = live.slack.click("UDAN", checkin, Action.MARK_DONE)
     refusal = live.emu.wait_for(lambda: live.emu.responses(stranger.response_url))
@@ -167,3 +168,36 @@ def test_app_home_export_and_help(live: Live) -> None:  # noqa: F811
         for sub in ("show", "share", "unshare", "history", "export", "settings"):
             assert f"/careerplan {sub}" in answer
     assert "don't know" in live.reply("UANN", CAREER, "nonsense")
+
+
+def test_settings_move_the_checkin_and_actions_can_be_rescheduled(live: Live) -> None:  # noqa: F811
+    write_plan(live)
+    live.slack.command(CAREER, "settings", user="UANN")
+    settings = modal(live, "UANN")
+    assert live.slack.submit("UANN", settings, {
+        Action.ORDINAL: "5", Action.WEEKDAY: "4", Action.HOUR: "16"}).status == 200  # last Fri
+
+    first_monday = first_monday_ten_am_new_york(datetime.now(UTC))
+    assert "0 newly due" in live.bot.cli("tick", "--at", first_monday.isoformat()).stdout
+    tz = ZoneInfo("America/New_York")
+    month_end = first_monday.astimezone(tz).replace(day=28) + timedelta(days=4)
+    last_day = month_end.replace(day=1) - timedelta(days=1)
+    while last_day.weekday() != 4:
+        last_day -= timedelta(days=1)
+    last_friday = last_day.replace(hour=16, minute=0).astimezone(UTC)
+    assert "1 sent" in live.bot.cli("tick", "--at", last_friday.isoformat()).stdout
+    checkin = live.dm("UANN", "monthly career check-in")
+
+    snoozed = live.slack.click("UANN", checkin, Action.SNOOZE)
+    assert "Snoozed until" in live.emu.wait_for(
+        lambda: live.emu.responses(snoozed.response_url))[-1]["text"]
+    live.slack.click("UANN", checkin, Action.RESCHEDULE)
+    form = modal(live, "UANN")
+    past = (date.today() - timedelta(days=1)).isoformat()
+    refused = live.slack.submit("UANN", form, {Action.NEW_DUE: past})
+    assert "future" in str(refused.json()["errors"])
+    new_date = date.today() + timedelta(days=90)
+    live.slack.submit("UANN", live.emu.open_views("UANN")[-1],
+                      {Action.NEW_DUE: new_date.isoformat()})
+    assert live.emu.open_views("UANN") == []
+    assert f"{new_date:%d %b %Y}" in live.reply("UANN", CAREER, "show")

@@ -45,7 +45,10 @@ class MonthlyCheckin:
         if plan is None or owner is None:
             return False
         today = local_today(now, owner.tz)
-        message = views.monthly_message(plan, service.due_soon(plan, today), today=today)
+        manager = session.get(Person, (plan.team_id, plan.shared_with)) if plan.shared_with \
+            else None
+        message = views.monthly_message(plan, service.due_soon(plan, today), today=today,
+                                        manager_name=manager.name if manager else None)
         send_dm(client, plan.owner_id, text=message.text, blocks=message.blocks_dicts())
         return True
 

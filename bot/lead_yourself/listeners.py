@@ -15,6 +15,7 @@ from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration
 from bot.lead_yourself.service import PlanError
 from bot.org.context import ContextFactory, RequestContext
 from bot.org.people import OrgError
+from bot.org.workflows import refresh_homes, tell
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,9 @@ def register(app: App, contexts: ContextFactory) -> None:
             errors = {aspiration_block(1): str(error)[:150]}
         if errors:
             ack(response_action="errors", errors=errors)  # Slack keeps what was typed
-        else:
-            ack()
+            return
+        ack()
+        workflows.announce_saved(ctx)
 
     @app.action(Action.SHARE)
     def share(ack: Ack, body: dict, context: BoltContext, client: WebClient,
@@ -142,8 +144,9 @@ def register(app: App, contexts: ContextFactory) -> None:
             error = str(refused)
         if error:
             ack(response_action="errors", errors={BlockId.NEW_DUE: error})
-        else:
-            ack()
+            return
+        ack()
+        refresh_homes(ctx, [ctx.actor_id])
 
     def manager_text(kind: str) -> Callable[..., None]:
         def submit(ack: Ack, body: dict, view: dict, context: BoltContext,
@@ -151,12 +154,14 @@ def register(app: App, contexts: ContextFactory) -> None:
             ctx = contexts(context, client, body["user"]["id"])
             text = forms.value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
             try:
-                workflows.manager_feedback(ctx, int(view.get("private_metadata") or 0), kind,
-                                           text)
+                message, owner_id = workflows.manager_feedback(
+                    ctx, int(view.get("private_metadata") or 0), kind, text)
             except PlanError as error:
                 ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
                 return
             ack()
+            tell(ctx, owner_id, message)
+            refresh_homes(ctx, [owner_id])
         return submit
 
     app.view(Callback.REPLY)(manager_text("reply"))

@@ -263,7 +263,8 @@ def unshared_notice(manager_id: str) -> Message:
     return _notice(f"Your career plan is private again: <@{manager_id}> can no longer see it.")
 
 
-def monthly_message(plan: CareerPlan, due: list[PlanAction], *, today: date) -> Message:
+def monthly_message(plan: CareerPlan, due: list[PlanAction], *, today: date,
+                    manager_name: str | None = None) -> Message:
     """The monthly check-in DM: what is due soon, with buttons to keep the plan current."""
     blocks: list[Block] = [header("Your monthly career check-in")]
     if not due:
@@ -289,7 +290,8 @@ def monthly_message(plan: CareerPlan, due: list[PlanAction], *, today: date) -> 
                                   f"`{COMMAND} show`"))
     if plan.shared_with:
         blocks.append(ActionsBlock(block_id=f"career.ask.{plan.id}", elements=[
-            _button("Ask my manager for feedback", Action.ASK_FEEDBACK, str(plan.id))]))
+            _button(f"Ask {clip(manager_name or 'my manager', 40)} for feedback",
+                    Action.ASK_FEEDBACK, str(plan.id))]))
     else:
         blocks.append(context(f"Share your plan with `{COMMAND} share` so your manager can give "
                               "you feedback."))

@@ -33,19 +33,27 @@ def ensure_actor(ctx: RequestContext) -> None:
 
 
 def save(ctx: RequestContext, draft: PlanDraft) -> dict[str, str]:
-    """Validate and save; returns modal errors by block id (empty when saved)."""
+    """Validate and save (database only, before the modal is answered); returns modal errors
+    by block id, empty when saved."""
     with ctx.sessions.begin() as session:
-        ctx.people(session, [ctx.actor_id])
+        ctx.people(session, [ctx.actor_id])  # known since the modal opened: no Slack call
         errors = service.validate(draft, today=ctx.today(session))
         if errors:
             return forms.error_blocks(errors)
-        plan = service.save_plan(session, ctx.team_id, ctx.actor_id, draft, ctx.now)
-        version, manager_id = plan.version, org.manager_of(session, ctx.team_id, ctx.actor_id)
-    hint = (f" Share it with <@{manager_id}> with `/careerplan share`." if manager_id
-            and plan.shared_with is None else "")
+        service.save_plan(session, ctx.team_id, ctx.actor_id, draft, ctx.now)
+    return {}
+
+
+def announce_saved(ctx: RequestContext) -> None:
+    """After the modal closed: confirm by DM and refresh App Home."""
+    with ctx.sessions.begin() as session:
+        plan = own_plan(session, ctx)
+        version, shared = plan.version, plan.shared_with
+        manager_id = org.manager_of(session, ctx.team_id, ctx.actor_id)
+    hint = (f" Share it with <@{manager_id}> with `/careerplan share`."
+            if manager_id and shared is None else "")
     tell(ctx, ctx.actor_id, notice(f"Your career plan is saved (version {version}).{hint}"))
     refresh_homes(ctx, [ctx.actor_id])
-    return {}
 
 
 def own_plan(session: Session, ctx: RequestContext) -> CareerPlan:
@@ -136,7 +144,6 @@ def reschedule(ctx: RequestContext, action_id: int, due: date | None) -> str | N
             service.reschedule(action, due, ctx.today(session))
         except PlanError as error:
             return str(error)
-    refresh_homes(ctx, [ctx.actor_id])
     return None
 
 
@@ -160,14 +167,15 @@ def manager_modal(ctx: RequestContext, plan_id: int, *, kind: str) -> View:
         return views.feedback_modal(plan, service.due_soon(plan, today), today=today)
 
 
-def manager_feedback(ctx: RequestContext, plan_id: int, kind: str, text: str) -> None:
-    """Keep the manager's words with the plan and DM them to the owner."""
+def manager_feedback(ctx: RequestContext, plan_id: int, kind: str,
+                     text: str) -> tuple[Message, str]:
+    """Keep the manager's words with the plan (database only); returns the DM for the owner
+    and the owner's id, to send once the modal is answered."""
     with ctx.sessions.begin() as session:
         plan, feedback = service.manager_feedback(session, ctx.team_id, plan_id, ctx.actor_id,
                                                   kind, text, ctx.now)
-        owner_id, saved = plan.owner_id, feedback.text
-    tell(ctx, owner_id, views.feedback_notice(ctx.actor_id, kind, saved))
-    refresh_homes(ctx, [owner_id])
+        owner_id = plan.owner_id
+        return views.feedback_notice(ctx.actor_id, kind, feedback.text), owner_id
 
 
 def ask_feedback(ctx: RequestContext, plan_id: int) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.core.home import home_view
-from bot.lead_yourself import views
+from bot.lead_yourself import document, modals, views
 from bot.lead_yourself.ids import (
     HORIZONS,
     MAX_ACTIONS_PER_HORIZON,
@@ -88,7 +88,7 @@ def full_draft() -> PlanDraft:
 # --- plan modal -----------------------------------------------------------------------------
 
 def test_full_plan_modal_stays_within_100_blocks_and_asks_the_four_questions() -> None:
-    view = views.plan_modal(full_draft(), dict.fromkeys(HORIZONS, 5)).to_dict()
+    view = modals.plan_modal(full_draft(), dict.fromkeys(HORIZONS, 5)).to_dict()
     blockkit.check(view, "modal")
     assert len(view["blocks"]) <= 100
     assert (view["callback_id"], view["title"]["text"], view["submit"]["text"]) == (
@@ -103,7 +103,7 @@ def test_full_plan_modal_stays_within_100_blocks_and_asks_the_four_questions() -
 
 
 def test_full_horizons_replace_the_add_button_with_a_gentle_note() -> None:
-    view = views.plan_modal(full_draft(), dict.fromkeys(HORIZONS, 5)).to_dict()
+    view = modals.plan_modal(full_draft(), dict.fromkeys(HORIZONS, 5)).to_dict()
     assert Action.ADD_ACTION not in buttons(view["blocks"])
     notes = [str(b) for b in view["blocks"] if b["type"] == "context"]
     assert sum("5 actions is the most" in n for n in notes) == 3
@@ -112,7 +112,7 @@ def test_full_horizons_replace_the_add_button_with_a_gentle_note() -> None:
 def test_plan_modal_prefills_the_draft_and_records_action_ids() -> None:
     draft = PlanDraft(why="To help people grow", aspirations={1: ASPIRATION, 3: "", 5: ""},
                       actions=[ActionDraft(1, TRAINING, date(2027, 1, 12), "Your time", id=42)])
-    view = views.plan_modal(draft, {1: 2, 3: 1, 5: 1}).to_dict()
+    view = modals.plan_modal(draft, {1: 2, 3: 1, 5: 1}).to_dict()
     blockkit.check(view, "modal")
     found = inputs(view)
     assert found[BlockId.WHY]["element"]["initial_value"] == "To help people grow"
@@ -275,25 +275,25 @@ def test_feedback_request_and_modals_give_context() -> None:
     assert buttons(blocks)[Action.GIVE_FEEDBACK]["value"] == "1"
     assert ASPIRATION in str(blocks) and "Shadow the regional VP" in str(blocks)
 
-    modal = views.feedback_modal(shared, due, today=TODAY).to_dict()
+    modal = modals.feedback_modal(shared, due, today=TODAY).to_dict()
     blockkit.check(modal, "modal")
     assert (modal["callback_id"], modal["private_metadata"]) == (Callback.FEEDBACK, "1")
     assert inputs(modal)[BlockId.TEXT]["element"]["max_length"] == 2000
     assert "Shadow the regional VP" in str(modal)
 
-    reply = views.reply_modal(shared).to_dict()
+    reply = modals.reply_modal(shared).to_dict()
     blockkit.check(reply, "modal")
     assert (reply["callback_id"], reply["private_metadata"]) == (Callback.REPLY, "1")
     assert inputs(reply)[BlockId.TEXT]["label"]["text"] == "How can you help?"
 
 
 def test_reschedule_and_settings_modals_start_from_current_values() -> None:
-    modal = views.reschedule_modal(action(10), today=TODAY).to_dict()
+    modal = modals.reschedule_modal(action(10), today=TODAY).to_dict()
     blockkit.check(modal, "modal")
     assert modal["private_metadata"] == "10"
     assert inputs(modal)[BlockId.NEW_DUE]["element"]["initial_date"] == "2027-01-12"
 
-    settings = views.settings_modal(plan()).to_dict()
+    settings = modals.settings_modal(plan()).to_dict()
     blockkit.check(settings, "modal")
     found = inputs(settings)
     assert found[BlockId.ORDINAL]["element"]["initial_option"]["text"]["text"] == "Last"
@@ -319,7 +319,7 @@ def test_history_lists_versions_and_counts_the_rest() -> None:
 
 
 def test_export_is_a_readable_markdown_document() -> None:
-    doc = views.export_markdown(plan(), [feedback("Book it | now")], owner_name="Ann Lee",
+    doc = document.export_markdown(plan(), [feedback("Book it | now")], owner_name="Ann Lee",
                                 today=TODAY)
     assert doc.startswith("# Career plan — Ann Lee\n")
     assert "Version 2, saved 2026-11-30" in doc

@@ -74,7 +74,7 @@ def test_share_reply_acknowledge_unshare_and_refusals(live: Live) -> None:  # no
     assert "Done" in live.reply("UADMIN", "/team", "set <@UBOSS> <@UANN>")
     assert "no career plan yet" in live.reply("UBOSS", CAREER, "show")  # not ann's plan
 
-    assert "Shared your career plan with <@UBOSS>" in live.reply("UANN", CAREER, "share")
+    assert "now shared with <@UBOSS>" in live.reply("UANN", CAREER, "share")
     request = live.dm("UBOSS", "shared their career plan")
     assert "Approve the training budget" in str(request["blocks"])  # the support asked
 

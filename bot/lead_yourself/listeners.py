@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.core.blocks import Message
 from bot.core.replies import ephemeral, explain
-from bot.lead_yourself import forms, views, workflows
+from bot.lead_yourself import forms, modals, views, workflows
 from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
 from bot.lead_yourself.service import PlanError
 from bot.org.context import ContextFactory, RequestContext
@@ -25,6 +25,14 @@ SUBCOMMANDS: dict[str, Callable[[RequestContext], Message | str]] = {
     "unshare": workflows.unshare,
     "history": workflows.history,
     "export": workflows.export,
+}
+
+
+BUTTONS: dict[str, Callable[[RequestContext, int], Message | str]] = {
+    Action.MARK_DONE: workflows.mark_done,
+    Action.SNOOZE: workflows.snooze,
+    Action.ACKNOWLEDGE: workflows.acknowledge,
+    Action.ASK_FEEDBACK: workflows.ask_feedback,
 }
 
 
@@ -68,7 +76,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         draft = forms.read_plan(view)
         slots = forms.slots_of(draft, grow=int(action.get("value") or 1))
         client.views_update(view_id=view["id"], hash=view.get("hash"),
-                            view=views.plan_modal(draft, slots).to_dict())
+                            view=modals.plan_modal(draft, slots).to_dict())
 
     @app.view(Callback.PLAN)
     def submit_plan(ack: Ack, body: dict, view: dict, context: BoltContext,
@@ -90,29 +98,18 @@ def register(app: App, contexts: ContextFactory) -> None:
         ack()
         run(body, context, client, respond, workflows.share)
 
-    @app.action(Action.MARK_DONE)
-    def mark_done(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
-                  respond: Respond) -> None:
-        ack()
-        run(body, context, client, respond, lambda ctx: workflows.mark_done(ctx, ref(action)))
+    def button(work: Callable[[RequestContext, int], Message | str]) -> Callable[..., None]:
+        """A listener for a button whose value is the id of the record `work` acts on."""
 
-    @app.action(Action.SNOOZE)
-    def snooze(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
-               respond: Respond) -> None:
-        ack()
-        run(body, context, client, respond, lambda ctx: workflows.snooze(ctx, ref(action)))
-
-    @app.action(Action.ACKNOWLEDGE)
-    def acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+        def clicked(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
                     respond: Respond) -> None:
-        ack()
-        run(body, context, client, respond, lambda ctx: workflows.acknowledge(ctx, ref(action)))
+            ack()
+            run(body, context, client, respond, lambda ctx: work(ctx, ref(action)))
 
-    @app.action(Action.ASK_FEEDBACK)
-    def ask_feedback(ack: Ack, body: dict, action: dict, context: BoltContext,
-                     client: WebClient, respond: Respond) -> None:
-        ack()
-        run(body, context, client, respond, lambda ctx: workflows.ask_feedback(ctx, ref(action)))
+        return clicked
+
+    for action_id, work in BUTTONS.items():
+        app.action(action_id)(button(work))
 
     def open_modal(build: Callable[[RequestContext, int], object]) -> Callable[..., None]:
         def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
@@ -187,11 +184,12 @@ def register(app: App, contexts: ContextFactory) -> None:
         ack()
 
     def run(body: dict, context: BoltContext, client: WebClient, respond: Respond,
-            work: Callable[[RequestContext], str]) -> None:
+            work: Callable[[RequestContext], Message | str]) -> None:
         """Run a button's workflow and tell the clicker the outcome (or the refusal)."""
         ctx = contexts(context, client, body["user"]["id"])
         try:
-            outcome = work(ctx)
+            result = work(ctx)
+            outcome = result.text if isinstance(result, Message) else result
         except (PlanError, OrgError) as error:
             outcome = str(error)
         except ValueError:

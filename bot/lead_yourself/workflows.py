@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.blocks import Message, notice
 from bot.core.slack import dm_channel
-from bot.lead_yourself import forms, service, views
+from bot.lead_yourself import document, forms, modals, service, views
 from bot.lead_yourself.models import CareerPlan
 from bot.lead_yourself.service import AccessDenied, PlanDraft, PlanError
 from bot.org import service as org
@@ -23,7 +23,7 @@ def plan_modal(ctx: RequestContext) -> View:
     """The plan modal, prefilled with the actor's plan when there is one."""
     with ctx.sessions.begin() as session:
         draft = service.draft_of(service.get_plan(session, ctx.team_id, ctx.actor_id))
-    return views.plan_modal(draft, forms.slots_of(draft))
+    return modals.plan_modal(draft, forms.slots_of(draft))
 
 
 def ensure_actor(ctx: RequestContext) -> None:
@@ -70,7 +70,7 @@ def show(ctx: RequestContext) -> Message:
                                   today=ctx.today(session))
 
 
-def share(ctx: RequestContext) -> str:
+def share(ctx: RequestContext) -> Message:
     """Share the actor's plan with their manager (from /team) and DM them."""
     with ctx.sessions.begin() as session:
         plan = own_plan(session, ctx)
@@ -83,17 +83,17 @@ def share(ctx: RequestContext) -> str:
                                       today=ctx.today(session))
     tell(ctx, manager_id, message)
     refresh_homes(ctx, [ctx.actor_id])
-    return f"Shared your career plan with <@{manager_id}>. I'll DM you their answer."
+    return views.shared_notice(manager_id)
 
 
-def unshare(ctx: RequestContext) -> str:
+def unshare(ctx: RequestContext) -> Message:
     with ctx.sessions.begin() as session:
         previous = service.unshare(own_plan(session, ctx))
     if previous is None:
-        return "Your career plan is not shared with anyone."
+        return notice("Your career plan is not shared with anyone.")
     tell(ctx, previous, notice(f"<@{ctx.actor_id}> stopped sharing their career plan with you."))
     refresh_homes(ctx, [ctx.actor_id])
-    return f"Done: <@{previous}> can no longer see your career plan."
+    return views.unshared_notice(previous)
 
 
 def history(ctx: RequestContext) -> Message:
@@ -106,9 +106,9 @@ def export(ctx: RequestContext) -> str:
     with ctx.sessions.begin() as session:
         plan = own_plan(session, ctx)
         owner = ctx.people(session, [ctx.actor_id])[ctx.actor_id]
-        document = views.export_markdown(plan, service.latest_feedback(session, plan, limit=50),
-                                         owner_name=owner.name, today=ctx.today(session))
-    ctx.client.files_upload_v2(channel=dm_channel(ctx.client, ctx.actor_id), content=document,
+        markdown = document.export_markdown(plan, service.latest_feedback(session, plan, limit=50),
+                                            owner_name=owner.name, today=ctx.today(session))
+    ctx.client.files_upload_v2(channel=dm_channel(ctx.client, ctx.actor_id), content=markdown,
                                filename="career-plan.md", title="Career plan",
                                initial_comment="Your career plan, ready to print or keep.")
     return "I sent your career plan to our DM as a file."
@@ -133,7 +133,7 @@ def snooze(ctx: RequestContext, action_id: int) -> str:
 def reschedule_modal(ctx: RequestContext, action_id: int) -> View:
     with ctx.sessions.begin() as session:
         action = service.owned_action(session, ctx.team_id, action_id, ctx.actor_id)
-        return views.reschedule_modal(action, today=ctx.today(session))
+        return modals.reschedule_modal(action, today=ctx.today(session))
 
 
 def reschedule(ctx: RequestContext, action_id: int, due: date | None) -> str | None:
@@ -162,9 +162,9 @@ def manager_modal(ctx: RequestContext, plan_id: int, *, kind: str) -> View:
         if plan.owner_id == ctx.actor_id:
             raise AccessDenied("This is for the manager you shared your plan with.")
         if kind == "reply":
-            return views.reply_modal(plan)
+            return modals.reply_modal(plan)
         today = ctx.today(session)
-        return views.feedback_modal(plan, service.due_soon(plan, today), today=today)
+        return modals.feedback_modal(plan, service.due_soon(plan, today), today=today)
 
 
 def manager_feedback(ctx: RequestContext, plan_id: int, kind: str,
@@ -196,7 +196,7 @@ def ask_feedback(ctx: RequestContext, plan_id: int) -> str:
 
 def settings_modal(ctx: RequestContext) -> View:
     with ctx.sessions.begin() as session:
-        return views.settings_modal(own_plan(session, ctx))
+        return modals.settings_modal(own_plan(session, ctx))
 
 
 def save_settings(ctx: RequestContext, *, ordinal: int, weekday: int, hour: int) -> None:

@@ -8,6 +8,8 @@ import pytest
 
 from bot.lead_yourself import service
 from bot.lead_yourself.service import AccessDenied, ActionDraft, PlanDraft, PlanError
+from bot.org.models import Person
+from bot.org.service import set_line
 from tests.factories import T0, person
 
 TODAY = T0.date()
@@ -102,6 +104,8 @@ def test_only_owner_and_shared_manager_can_read(team) -> None:
         with pytest.raises(AccessDenied):  # same user id, other workspace
             service.readable_plan(s, "T2", plan_id, "UANN")
         service.share(service.get_plan(s, "T1", "UANN"), "UBOSS", T0)
+        ann, boss = (s.get(Person, ("T1", u)) for u in ("UANN", "UBOSS"))
+        set_line(s, "T1", manager=boss, report=ann, now=T0)
     with team.begin() as s:
         assert service.readable_plan(s, "T1", plan_id, "UBOSS")
         with pytest.raises(AccessDenied):
@@ -111,11 +115,28 @@ def test_only_owner_and_shared_manager_can_read(team) -> None:
         service.readable_plan(s, "T1", plan_id, "UBOSS")
 
 
+def test_a_former_manager_loses_access(team) -> None:
+    plan_id, _ = save(team, draft())
+    with team.begin() as s:
+        ann, boss, peer = (s.get(Person, ("T1", u)) for u in ("UANN", "UBOSS", "UPEER"))
+        set_line(s, "T1", manager=boss, report=ann, now=T0)
+        service.share(service.get_plan(s, "T1", "UANN"), "UBOSS", T0)
+    with team.begin() as s:
+        assert service.readable_plan(s, "T1", plan_id, "UBOSS")
+        set_line(s, "T1", manager=peer, report=ann, now=T0)  # ann has a new manager
+    with team.begin() as s:
+        for reader in ("UBOSS", "UPEER"):  # the old one is out; the new one needs a new share
+            with pytest.raises(AccessDenied):
+                service.readable_plan(s, "T1", plan_id, reader)
+
+
 def test_feedback_comes_only_from_the_shared_manager(team) -> None:
     plan_id, _ = save(team, draft())
     with team.begin() as s, pytest.raises(AccessDenied):
         service.manager_feedback(s, "T1", plan_id, "UBOSS", "reply", "Happy to help", T0)
     with team.begin() as s:
+        ann, boss = (s.get(Person, ("T1", u)) for u in ("UANN", "UBOSS"))
+        set_line(s, "T1", manager=boss, report=ann, now=T0)
         service.share(service.get_plan(s, "T1", "UANN"), "UBOSS", T0)
     with team.begin() as s:
         with pytest.raises(AccessDenied):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.lead_yourself.ids import HORIZONS
 from bot.lead_yourself.models import CareerPlan, PlanAction, PlanFeedback, PlanVersion
+from bot.org.service import manager_of
 
 PURPOSE_FIELDS = ("why", "motivates", "energy", "impact")
 LIMITS = {"purpose": 1000, "aspiration": 1000, "what": 300, "support": 500, "feedback": 2000}
@@ -63,9 +64,11 @@ def get_plan(session: Session, team_id: str, owner_id: str) -> CareerPlan | None
     )
 
 
-def can_read(plan: CareerPlan, user_id: str) -> bool:
-    """The owner, and the manager the owner shared it with (until unshared)."""
-    return user_id in (plan.owner_id, plan.shared_with)
+def can_read(session: Session, plan: CareerPlan, user_id: str) -> bool:
+    """The owner; and the manager it was shared with, while they are still the manager."""
+    if user_id == plan.owner_id:
+        return True
+    return user_id == plan.shared_with == manager_of(session, plan.team_id, plan.owner_id)
 
 
 def readable_plan(session: Session, team_id: str, plan_id: int, reader_id: str) -> CareerPlan:
@@ -73,7 +76,7 @@ def readable_plan(session: Session, team_id: str, plan_id: int, reader_id: str) 
     plan = session.scalar(
         select(CareerPlan).where(CareerPlan.team_id == team_id, CareerPlan.id == plan_id)
     )
-    if plan is None or not can_read(plan, reader_id):
+    if plan is None or not can_read(session, plan, reader_id):
         raise AccessDenied("This career plan is private: only its owner, and the manager they "
                            "shared it with, can see it.")
     return plan

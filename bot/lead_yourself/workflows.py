@@ -184,7 +184,7 @@ def ask_feedback(ctx: RequestContext, plan_id: int) -> str:
         plan = own_plan(session, ctx)
         if plan.id != plan_id:
             raise AccessDenied("That button belongs to someone else's plan.")
-        if plan.shared_with is None:
+        if plan.shared_with is None or not service.can_read(session, plan, plan.shared_with):
             raise PlanError("Share your plan first (`/careerplan share`) so your manager can "
                             "read it.")
         message = views.feedback_request(plan, service.due_soon(plan, ctx.today(session)),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
 from bot.core.replies import ephemeral, explain
@@ -111,7 +112,9 @@ def register(app: App, contexts: ContextFactory) -> None:
     for action_id, work in BUTTONS.items():
         app.action(action_id)(button(work))
 
-    def open_modal(build: Callable[[RequestContext, int], object]) -> Callable[..., None]:
+    def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
+        """A listener for a button that opens a modal about the record in its value."""
+
         def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
                    respond: Respond) -> None:
             ack()
@@ -121,7 +124,8 @@ def register(app: App, contexts: ContextFactory) -> None:
             except (PlanError, ValueError) as error:
                 explain(client, body, respond, str(error) or "That button is out of date.")
                 return
-            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())  # type: ignore[attr-defined]
+            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
+
         return opener
 
     app.action(Action.RESCHEDULE)(open_modal(workflows.reschedule_modal))

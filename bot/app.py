@@ -17,6 +17,8 @@ from sqlalchemy.orm import sessionmaker
 from bot import home
 from bot.core.config import Settings
 from bot.core.scheduler import Job
+from bot.lead_down import commands as lead_down_commands
+from bot.lead_down import jobs as lead_down_jobs
 from bot.lead_down import listeners as lead_down
 from bot.lead_up import listeners as lead_up
 from bot.lead_yourself import jobs as career_jobs
@@ -28,7 +30,7 @@ from bot.org.context import ContextFactory
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
-JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS)
+JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS, *lead_down_jobs.JOBS)
 
 
 def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
@@ -42,10 +44,11 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
                                              thread_name_prefix="listener"),
     )
     contexts = ContextFactory(sessions, settings.default_timezone, clock)
-    org.register(app, contexts)
+    org.register(app, contexts, extra=lead_down_commands.TEAM_SUBCOMMANDS,
+                 extra_help=lead_down_commands.HELP)
     home.register(app, contexts)
     lead_yourself.register(app, contexts)
-    lead_down.register(app)
+    lead_down.register(app, contexts)
     lead_up.register(app)
 
     @app.error

@@ -31,7 +31,7 @@ SCOPE_OF = {
     "views_push": None,
     "files_upload_v2": "files:write",
 }
-SCOPE_OF_EVENT = {"app_home_opened": None, "user_change": "users:read"}
+SCOPE_OF_EVENT = {"app_home_opened": None, "user_change": "users:read", "message.im": "im:history"}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,9 @@ def test_every_command_is_declared_and_handled(registered) -> None:
 
 
 def test_every_event_is_subscribed_and_handled(registered) -> None:
-    assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == registered["event"]
+    subscribed = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert {name.split(".")[0] for name in subscribed} == registered["event"]
+    assert set(subscribed) == set(SCOPE_OF_EVENT)
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     home = MANIFEST["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"]

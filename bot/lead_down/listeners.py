@@ -1,11 +1,119 @@
-"""Listeners of the lead-down practice."""
+"""Slack listeners of lead down: DM replies, the Answer, Commit and Away buttons and modals."""
 
-from slack_bolt import App
+from __future__ import annotations
 
+from collections.abc import Callable
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot.core.forms import selected_date, value
 from bot.core.placeholder import register_placeholder
+from bot.core.replies import explain
+from bot.lead_down import service, views, workflows
+from bot.lead_down.ids import Action, BlockId, Callback
+from bot.lead_down.service import CheckinError
+from bot.org.context import ContextFactory, RequestContext
+from bot.org.workflows import refresh_homes, tell
 
 COMMAND = "/devplan"
 
 
-def register(app: App) -> None:
+def register(app: App, contexts: ContextFactory) -> None:
+    """Attach lead down's listeners to `app`."""
     register_placeholder(app, COMMAND, "development plans")
+
+    @app.event("message")
+    def direct_message(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        if event.get("channel_type") != "im":
+            return
+        author = event.get("user") or (event.get("message") or {}).get("user") or \
+            (event.get("previous_message") or {}).get("user")
+        if author and author != context.bot_user_id:
+            workflows.record_reply(contexts(context, client, author), event)
+
+    def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
+        """A listener for a button that opens a modal about the record in its value."""
+
+        def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                   respond: Respond) -> None:
+            ack()
+            ctx = contexts(context, client, body["user"]["id"])
+            try:
+                modal = build(ctx, int(action.get("value") or ""))
+            except (CheckinError, ValueError) as error:
+                explain(client, body, respond, str(error) or "That button is out of date.")
+                return
+            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
+
+        return opener
+
+    app.action(Action.ANSWER)(open_modal(workflows.answer_modal))
+    app.action(Action.COMMIT)(open_modal(workflows.commit_modal))
+
+    @app.view(Callback.ANSWER)
+    def submit_answer(ack: Ack, body: dict, view: dict, context: BoltContext,
+                      client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+        try:
+            manager_id = workflows.submit_answer(ctx, int(view.get("private_metadata") or 0), text)
+        except CheckinError as error:
+            ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
+            return
+        ack()
+        refresh_homes(ctx, [ctx.actor_id, manager_id])
+
+    @app.view(Callback.COMMIT)
+    def submit_commit(ack: Ack, body: dict, view: dict, context: BoltContext,
+                      client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        values = view["state"]["values"]
+        try:
+            note = workflows.submit_commit(ctx, int(view.get("private_metadata") or 0),
+                                           value(values, BlockId.TEXT, Action.TEXT),
+                                           selected_date(values, BlockId.DUE, Action.DUE))
+        except CheckinError as error:
+            field = BlockId.DUE if "date" in str(error) else BlockId.TEXT
+            ack(response_action="errors", errors={field: str(error)[:150]})
+            return
+        ack()
+        tell(ctx, ctx.actor_id, note)
+        refresh_homes(ctx, [ctx.actor_id])
+
+    @app.action(Action.COMMITMENT_DONE)
+    def commitment_done(ack: Ack, body: dict, action: dict, context: BoltContext,
+                        client: WebClient, respond: Respond) -> None:
+        ack()
+        ctx = contexts(context, client, body["user"]["id"])
+        try:
+            outcome = workflows.complete(ctx, int(action.get("value") or ""))
+        except CheckinError as error:
+            outcome = str(error)
+        except ValueError:
+            outcome = "That button is out of date."
+        explain(client, body, respond, outcome)
+
+    @app.action(Action.AWAY)
+    def open_away(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+        ack()
+        ctx = contexts(context, client, body["user"]["id"])
+        with ctx.sessions.begin() as session:
+            today = ctx.today(session)
+        client.views_open(trigger_id=body["trigger_id"], view=views.away_modal(today).to_dict())
+
+    @app.view(Callback.AWAY)
+    def submit_away(ack: Ack, body: dict, view: dict, context: BoltContext,
+                    client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        until = selected_date(view["state"]["values"], BlockId.UNTIL, Action.UNTIL)
+        try:
+            with ctx.sessions.begin() as session:
+                service.set_away(session, ctx.team_id, ctx.actor_id, until, ctx.today(session))
+        except CheckinError as error:
+            ack(response_action="errors", errors={BlockId.UNTIL: str(error)[:150]})
+            return
+        ack()
+        refresh_homes(ctx, [ctx.actor_id])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
+from bot.core.forms import selected_date, value
 from bot.lead_yourself.ids import (
     HORIZONS,
     MAX_ACTIONS_PER_HORIZON,
@@ -18,25 +18,6 @@ from bot.lead_yourself.service import ActionDraft, PlanDraft
 
 PURPOSE = {"why": (BlockId.WHY, Action.WHY), "motivates": (BlockId.MOTIVATES, Action.MOTIVATES),
            "energy": (BlockId.ENERGY, Action.ENERGY), "impact": (BlockId.IMPACT, Action.IMPACT)}
-
-
-def value(values: dict[str, Any], block_id: str, action_id: str) -> str:
-    """A text input's value ("" when empty or absent)."""
-    return ((values.get(block_id) or {}).get(action_id) or {}).get("value") or ""
-
-
-def selected_date(values: dict[str, Any], block_id: str, action_id: str) -> date | None:
-    """A datepicker's date (None when empty, absent or malformed)."""
-    raw = ((values.get(block_id) or {}).get(action_id) or {}).get("selected_date")
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except (TypeError, ValueError):
-        return None
-
-
-def selected_option(values: dict[str, Any], block_id: str, action_id: str) -> str | None:
-    option = ((values.get(block_id) or {}).get(action_id) or {}).get("selected_option") or {}
-    return option.get("value")
 
 
 def slot_ids(private_metadata: str) -> dict[int, list[int | None]]:

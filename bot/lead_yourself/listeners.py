@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
+from bot.core.forms import selected_date, selected_option, value
 from bot.core.replies import ephemeral, explain
 from bot.lead_yourself import forms, modals, views, workflows
 from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
@@ -138,7 +139,7 @@ def register(app: App, contexts: ContextFactory) -> None:
     def submit_reschedule(ack: Ack, body: dict, view: dict, context: BoltContext,
                           client: WebClient) -> None:
         ctx = contexts(context, client, body["user"]["id"])
-        due = forms.selected_date(view["state"]["values"], BlockId.NEW_DUE, Action.NEW_DUE)
+        due = selected_date(view["state"]["values"], BlockId.NEW_DUE, Action.NEW_DUE)
         try:
             error = workflows.reschedule(ctx, int(view.get("private_metadata") or 0), due)
         except PlanError as refused:
@@ -153,7 +154,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         def submit(ack: Ack, body: dict, view: dict, context: BoltContext,
                    client: WebClient) -> None:
             ctx = contexts(context, client, body["user"]["id"])
-            text = forms.value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+            text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
             try:
                 message, owner_id = workflows.manager_feedback(
                     ctx, int(view.get("private_metadata") or 0), kind, text)
@@ -172,7 +173,7 @@ def register(app: App, contexts: ContextFactory) -> None:
     def submit_settings(ack: Ack, body: dict, view: dict, context: BoltContext,
                         client: WebClient) -> None:
         values = view["state"]["values"]
-        picked = [forms.selected_option(values, b, a) for b, a in (
+        picked = [selected_option(values, b, a) for b, a in (
             (BlockId.ORDINAL, Action.ORDINAL), (BlockId.WEEKDAY, Action.WEEKDAY),
             (BlockId.HOUR, Action.HOUR))]
         if not all(p and p.isdigit() for p in picked):

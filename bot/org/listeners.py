@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -18,8 +19,13 @@ from bot.org.people import OrgError, update_from_profile
 
 log = logging.getLogger(__name__)
 
-def register(app: App, org: ContextFactory) -> None:
-    """Attach the org's listeners to `app`."""
+TeamSubcommand = Callable[[RequestContext, list[str]], Message]
+
+
+def register(app: App, org: ContextFactory, *, extra: dict[str, TeamSubcommand] | None = None,
+             extra_help: str = "") -> None:
+    """Attach the org's listeners to `app`; practices may add `/team` subcommands (`extra`)."""
+    extra = extra or {}
     register_profile_updates(app, org)
 
     @app.command(COMMAND)
@@ -28,12 +34,15 @@ def register(app: App, org: ContextFactory) -> None:
         words = command.get("text", "").split()
         sub = words[0].lower() if words else ""
         if sub == "help":
-            ack(**ephemeral(views.help_message()))
+            ack(**ephemeral(views.help_message(extra_help)))
             return
         ack()
         ctx = org(context, client, command["user_id"])
         try:
-            reply = run_subcommand(ctx, sub, words[1:])
+            if sub in extra:
+                reply = extra[sub](ctx, words[1:])
+            else:
+                reply = run_subcommand(ctx, sub, words[1:])
         except (OrgError, MentionError) as error:
             reply = Message(text=str(error))
         respond(**ephemeral(reply))

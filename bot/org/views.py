@@ -31,8 +31,10 @@ no confirmation needed
 Nobody joins your team without saying yes; requests expire after {PROPOSAL_TTL.days} days."""
 
 
-def help_message() -> Message:
-    return Message(text=HELP, blocks=[markdown(HELP)])
+def help_message(extra: str = "") -> Message:
+    """`/team help`, with the lines practices add for their own `/team` subcommands."""
+    text = HELP.replace("\n• `/team help`", ("\n" + extra if extra else "") + "\n• `/team help`")
+    return Message(text=text, blocks=[markdown(text)])
 
 
 def org_lines(snapshot: OrgSnapshot) -> list[str]:

@@ -1,0 +1,74 @@
+"""Scheduled work of lead down: the Monday question, its Tuesday reminder, the digest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.core.models import Delivery
+from bot.core.scheduler import Due
+from bot.core.slack import send_dm
+from bot.lead_down import service, views
+from bot.lead_down.models import Question
+from bot.lead_down.service import DueQuestion
+
+
+class MondayQuestion:
+    """Every Monday at the manager's hour (09:00) in each report's own time zone, once."""
+
+    kind = "down.question"
+
+    def collect(self, session: Session, now: datetime) -> Iterable[Due]:
+        for due in service.due_questions(session, now):
+            yield Due(due.team_id, due.report_id, self.kind, due.week, ref=due.manager_id)
+
+    def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
+        due = DueQuestion(delivery.team_id, delivery.recipient, delivery.ref, delivery.period)
+        question = service.record_question(session, due, now)
+        message = views.question_message(question)
+        posted = send_dm(client, question.report_id, text=message.text,
+                         blocks=message.blocks_dicts())
+        question.channel, question.ts = posted.channel, posted.ts
+        return True
+
+
+class QuestionReminder:
+    """One reminder on Tuesday 09:00 local when the question is still unanswered."""
+
+    kind = "down.reminder"
+
+    def collect(self, session: Session, now: datetime) -> Iterable[Due]:
+        for question in service.unanswered_for_reminder(session, now):
+            yield Due(question.team_id, question.report_id, self.kind, question.week,
+                      ref=str(question.id))
+
+    def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
+        question = session.get(Question, int(delivery.ref))
+        if question is None or question.answered_at is not None:
+            return False
+        message = views.question_message(question, reminder=True)
+        send_dm(client, question.report_id, text=message.text, blocks=message.blocks_dicts())
+        return True
+
+
+class Digest:
+    """Tuesday 10:00 in the manager's time zone: each report's answer, with Commit buttons."""
+
+    kind = "down.digest"
+
+    def collect(self, session: Session, now: datetime) -> Iterable[Due]:
+        for team_id, manager_id, week in service.digests_due(session, now):
+            yield Due(team_id, manager_id, self.kind, week)
+
+    def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
+        entries = service.team_answers(session, delivery.team_id, delivery.recipient, now)
+        quiet = service.quiet_reports(session, delivery.team_id, delivery.recipient)
+        message = views.digest_message(entries, quiet)
+        send_dm(client, delivery.recipient, text=message.text, blocks=message.blocks_dicts())
+        return True
+
+
+JOBS = (MondayQuestion(), QuestionReminder(), Digest())

@@ -1,0 +1,87 @@
+"""Lead down: the Monday question, its answers, the manager's commitments, and who is away."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.db import Base, UTCDateTime
+
+
+class CheckinSettings(Base):
+    """A manager's Monday question settings; no row means the defaults (on, 09:00)."""
+
+    __tablename__ = "checkin_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    manager_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    hour: Mapped[int] = mapped_column(Integer, default=9)
+    reminder: Mapped[bool] = mapped_column(default=True)
+
+
+class Away(Base):
+    """Someone who set themselves away: no Monday question until `until` (inclusive)."""
+
+    __tablename__ = "away"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    until: Mapped[date] = mapped_column(Date)
+
+
+class Holiday(Base):
+    """A workspace holiday: no Monday question that week."""
+
+    __tablename__ = "holidays"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class Question(Base):
+    """The Monday question as asked to one report one week, on behalf of their manager."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("team_id", "report_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    report_id: Mapped[str] = mapped_column(String(32))
+    manager_id: Mapped[str] = mapped_column(String(32), index=True)
+    week: Mapped[str] = mapped_column(String(10))  # ISO week of the report, "2026-W49"
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AnswerPart(Base):
+    """One message (or modal answer) of a report's answer; parts join in order into one answer."""
+
+    __tablename__ = "answer_parts"
+    __table_args__ = (UniqueConstraint("question_id", "source_ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"),
+                                             index=True)
+    source_ts: Mapped[str] = mapped_column(String(40))  # the Slack message ts, or "modal-<n>"
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Commitment(Base):
+    """What the manager will do about an answer, by when; the report hears when it is done."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"),
+                                             index=True)
+    text: Mapped[str] = mapped_column(Text)
+    due: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,6 +20,7 @@ from bot.lead_down.models import (
     Question,
 )
 from bot.org.models import Person, ReportingLine
+from bot.org.service import report_ids_of
 
 WORKDAY_END = 18  # a missed Monday question is still sent until 18:00 local, never later
 REMINDER_HOUR = 9  # Tuesday
@@ -295,9 +296,7 @@ class ReportAnswer:
 def team_answers(session: Session, team_id: str, manager_id: str,
                  now: datetime) -> list[ReportAnswer]:
     """Each current report's latest answer (past week) and the commitments on it."""
-    reports = session.scalars(select(ReportingLine.report_id).where(
-        ReportingLine.team_id == team_id, ReportingLine.manager_id == manager_id)
-        .order_by(ReportingLine.report_id)).all()
+    reports = report_ids_of(session, team_id, manager_id)
     questions = session.scalars(select(Question).where(
         Question.team_id == team_id, Question.manager_id == manager_id,
         Question.asked_at >= now - REPLY_WINDOW, Question.ts.is_not(None))).all()

@@ -23,14 +23,22 @@ ANSWERING = {None, "thread_broadcast", "file_share"}
 def record_reply(ctx: RequestContext, event: dict) -> None:
     """A message the report wrote in their DM with the bot becomes (part of) their answer."""
     subtype = event.get("subtype")
-    if subtype == "message_changed" or subtype == "message_deleted":
+    if subtype in ("message_changed", "message_deleted"):
         message = event.get("message") if subtype == "message_changed" else None
-        previous = event.get("previous_message") or {}
-        with ctx.sessions.begin() as session:
-            question = service.edit_part(
-                session, ctx.team_id, (message or previous).get("user", ctx.actor_id),
-                (message or previous).get("ts", ""), message.get("text") if message else None,
-                ctx.now)
+        original = message or event.get("previous_message") or {}
+
+        def apply_edit() -> service.Question | None:
+            with ctx.sessions.begin() as session:
+                return service.edit_part(session, ctx.team_id, ctx.actor_id,
+                                         original.get("ts", ""),
+                                         message.get("text") if message else None, ctx.now)
+
+        question = apply_edit()
+        if question is None and message is not None:
+            # the edit overtook its message: record the message, then apply the edit to
+            # whichever of the two landed first
+            record_reply(ctx, {**message, "channel": event.get("channel", "")})
+            question = apply_edit()
         if question is not None:
             refresh_homes(ctx, [question.manager_id])
         return

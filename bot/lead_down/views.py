@@ -81,7 +81,8 @@ def commit_modal(question: Question, answer: str, *, today: date) -> View:
 
 def committed_message(commitment: Commitment, report_id: str) -> Message:
     """The manager's note of a commitment, with the button to mark it done."""
-    text = f"You committed for <@{report_id}>: {commitment.text} (by {commitment.due:%a %d %b})"
+    text = (f"You committed for <@{report_id}>: {_esc(commitment.text)} "
+            f"(by {commitment.due:%a %d %b})")
     return Message(text=text, blocks=[
         markdown(f"You committed for <@{report_id}>: *{_esc(commitment.text)}* "
                  f"(by {commitment.due:%a %d %b})"),
@@ -92,7 +93,7 @@ def committed_message(commitment: Commitment, report_id: str) -> Message:
 
 def you_asked_message(answer: str, manager_id: str, commitment: Commitment) -> Message:
     """The DM to the report when the manager did what they committed to."""
-    text = f"You asked: {clip(answer, 300)} — <@{manager_id}> did: {commitment.text}"
+    text = f"You asked: {_esc(clip(answer, 300))} — <@{manager_id}> did: {_esc(commitment.text)}"
     return Message(text=text, blocks=[markdown(
         f"*You asked:*\n{_quote(answer, 1000)}\n*<@{manager_id}> did:* {_esc(commitment.text)}")])
 

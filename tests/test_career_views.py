@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.core.home import home_view
+from bot.core.schedule_form import Pick
 from bot.lead_yourself import document, modals, views
 from bot.lead_yourself.ids import (
     HORIZONS,
@@ -296,10 +297,10 @@ def test_reschedule_and_settings_modals_start_from_current_values() -> None:
     settings = modals.settings_modal(plan()).to_dict()
     blockkit.check(settings, "modal")
     found = inputs(settings)
-    assert found[BlockId.ORDINAL]["element"]["initial_option"]["text"]["text"] == "Last"
-    assert found[BlockId.WEEKDAY]["element"]["initial_option"]["text"]["text"] == "Thursday"
-    assert found[BlockId.HOUR]["element"]["initial_option"]["value"] == "14"
-    assert len(found[BlockId.HOUR]["element"]["options"]) == 24
+    assert found[Pick.ORDINAL]["element"]["initial_option"]["text"]["text"] == "Last"
+    assert found[Pick.WEEKDAY]["element"]["initial_option"]["text"]["text"] == "Thursday"
+    assert found[Pick.HOUR]["element"]["initial_option"]["value"] == "14"
+    assert len(found[Pick.HOUR]["element"]["options"]) == 24
     assert "In your own time zone." in str(settings)
 
 

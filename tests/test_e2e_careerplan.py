@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.schedule_form import Pick
 from bot.lead_yourself.ids import Action, action_block, aspiration_block
 from tests.e2e import Live, live  # noqa: F401
 
@@ -179,7 +180,7 @@ def test_settings_move_the_checkin_and_actions_can_be_rescheduled(live: Live) ->
     live.slack.command(CAREER, "settings", user="UANN")
     settings = modal(live, "UANN")
     assert live.slack.submit("UANN", settings, {
-        Action.ORDINAL: "5", Action.WEEKDAY: "4", Action.HOUR: "16"}).status == 200  # last Fri
+        Pick.ORDINAL: "5", Pick.WEEKDAY: "4", Pick.HOUR: "16"}).status == 200  # last Friday
 
     first_monday = first_monday_ten_am_new_york(datetime.now(UTC))
     live.bot.cli("tick", "--at", first_monday.isoformat())

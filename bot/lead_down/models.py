@@ -1,4 +1,4 @@
-"""Lead down: the Monday question, its answers, the manager's commitments, and who is away."""
+"""Lead down: the Monday question, answers, commitments, away days, and development plans."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from bot.core.db import Base, UTCDateTime
 
 
 class CheckinSettings(Base):
-    """A manager's Monday question settings; no row means the defaults (on, 09:00)."""
+    """A manager's lead-down settings; no row means the defaults: the Monday question on at
+    09:00 with its reminder, the development review the first Tuesday at 10:00."""
 
     __tablename__ = "checkin_settings"
 
@@ -20,6 +21,9 @@ class CheckinSettings(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     hour: Mapped[int] = mapped_column(Integer, default=9)
     reminder: Mapped[bool] = mapped_column(default=True)
+    review_ordinal: Mapped[int] = mapped_column(Integer, default=1)
+    review_weekday: Mapped[int] = mapped_column(Integer, default=1)  # Tuesday
+    review_hour: Mapped[int] = mapped_column(Integer, default=10)
 
 
 class Away(Base):
@@ -85,3 +89,74 @@ class Commitment(Base):
     due: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DevPlan(Base):
+    """A report's professional development plan, written by their manager."""
+
+    __tablename__ = "dev_plans"
+    __table_args__ = (UniqueConstraint("team_id", "report_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    report_id: Mapped[str] = mapped_column(String(32))
+    next_role: Mapped[str] = mapped_column(Text, default="")
+    target_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DevSkill(Base):
+    """A skill to develop: where the report is and where they aim to be."""
+
+    __tablename__ = "dev_skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("dev_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    name: Mapped[str] = mapped_column(Text)
+    current: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(Text, default="")
+
+
+class DevAction(Base):
+    """A development action (training, shadowing, a stretch assignment) with its status."""
+
+    __tablename__ = "dev_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("dev_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(Text)
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="not_started")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DevReview(Base):
+    """A monthly review as logged: when, by whom, and each action's status and note."""
+
+    __tablename__ = "dev_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("dev_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    reviewer_id: Mapped[str] = mapped_column(String(32))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text)  # JSON: [{"what", "status", "note"}]
+
+
+class DevComment(Base):
+    """A comment the report (or manager) added to the plan."""
+
+    __tablename__ = "dev_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("dev_plans.id", ondelete="CASCADE"),
+                                         index=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

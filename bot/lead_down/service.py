@@ -43,17 +43,19 @@ def week_of(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+DEFAULT_SETTINGS = {"enabled": True, "hour": 9, "reminder": True, "review_ordinal": 1,
+                    "review_weekday": 1, "review_hour": 10}
+
+
 def settings_of(session: Session, team_id: str, manager_id: str) -> CheckinSettings:
     """The manager's settings (the defaults when they never changed them)."""
     row = session.get(CheckinSettings, (team_id, manager_id))
-    return row or CheckinSettings(team_id=team_id, manager_id=manager_id, enabled=True, hour=9,
-                                  reminder=True)
+    return row or CheckinSettings(team_id=team_id, manager_id=manager_id, **DEFAULT_SETTINGS)
 
 
 def change_settings(session: Session, team_id: str, manager_id: str, **changes: object) -> None:
     insert_ignoring_conflicts(session, CheckinSettings, [
-        {"team_id": team_id, "manager_id": manager_id, "enabled": True, "hour": 9,
-         "reminder": True}])
+        {"team_id": team_id, "manager_id": manager_id, **DEFAULT_SETTINGS}])
     row = session.get_one(CheckinSettings, (team_id, manager_id))
     for name, value in changes.items():
         setattr(row, name, value)

@@ -29,9 +29,6 @@ class Action(StrEnum):
     SUPPORT = "career.support"
     TEXT = "career.text"
     NEW_DUE = "career.new_due"
-    ORDINAL = "career.ordinal"
-    WEEKDAY = "career.weekday"
-    HOUR = "career.hour"
 
 
 class Callback(StrEnum):
@@ -49,9 +46,6 @@ class BlockId(StrEnum):
     IMPACT = "career.impact"
     TEXT = "career.text"
     NEW_DUE = "career.new_due"
-    ORDINAL = "career.ordinal"
-    WEEKDAY = "career.weekday"
-    HOUR = "career.hour"
 
 
 def aspiration_block(horizon: int) -> str:

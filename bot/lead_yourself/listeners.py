@@ -10,8 +10,9 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
-from bot.core.forms import selected_date, selected_option, value
+from bot.core.forms import selected_date, value
 from bot.core.replies import ephemeral, explain
+from bot.core.schedule_form import Pick, read_schedule
 from bot.lead_yourself import forms, modals, views, workflows
 from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
 from bot.lead_yourself.service import PlanError
@@ -172,20 +173,13 @@ def register(app: App, contexts: ContextFactory) -> None:
     @app.view(Callback.SETTINGS)
     def submit_settings(ack: Ack, body: dict, view: dict, context: BoltContext,
                         client: WebClient) -> None:
-        values = view["state"]["values"]
-        picked = [selected_option(values, b, a) for b, a in (
-            (BlockId.ORDINAL, Action.ORDINAL), (BlockId.WEEKDAY, Action.WEEKDAY),
-            (BlockId.HOUR, Action.HOUR))]
-        if not all(p and p.isdigit() for p in picked):
-            ack(response_action="errors", errors={BlockId.ORDINAL: "Pick a week, day and hour."})
+        schedule = read_schedule(view["state"]["values"])
+        if schedule is None:
+            ack(response_action="errors", errors={Pick.ORDINAL: "Pick a week, day and hour."})
             return
-        ordinal, weekday, hour = (int(p) for p in picked)  # type: ignore[arg-type]
-        try:
-            workflows.save_settings(contexts(context, client, body["user"]["id"]),
-                                    ordinal=ordinal, weekday=weekday, hour=hour)
-        except PlanError as error:
-            ack(response_action="errors", errors={BlockId.ORDINAL: str(error)[:150]})
-            return
+        ordinal, weekday, hour = schedule
+        workflows.save_settings(contexts(context, client, body["user"]["id"]),
+                                ordinal=ordinal, weekday=weekday, hour=hour)
         ack()
 
     def run(body: dict, context: BoltContext, client: WebClient, respond: Respond,

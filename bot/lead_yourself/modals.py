@@ -4,7 +4,6 @@ settings)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -12,13 +11,12 @@ from slack_sdk.models.blocks import (
     Block,
     DatePickerElement,
     InputBlock,
-    Option,
     PlainTextInputElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.core.blocks import context, header, markdown
+from bot.core.schedule_form import schedule_blocks
 from bot.lead_yourself.ids import (
     HORIZONS,
     MAX_ACTIONS_PER_HORIZON,
@@ -31,10 +29,8 @@ from bot.lead_yourself.ids import (
 from bot.lead_yourself.models import CareerPlan, PlanAction
 from bot.lead_yourself.service import LIMITS, PURPOSE_FIELDS, PlanDraft
 from bot.lead_yourself.views import (
-    ORDINALS,
     PRIVATE,
     PURPOSE_QUESTIONS,
-    WEEKDAYS,
     _aspiration_lines,
     _button,
     _due_lines,
@@ -142,26 +138,12 @@ def reschedule_modal(action: PlanAction, *, today: date) -> View:
     ])
 
 
-def _select(block_id: str, action_id: str, label: str, choices: Sequence[tuple[str, str]],
-            current: str) -> InputBlock:
-    options = [Option(value=value, text=text) for value, text in choices]
-    initial = next((o for o in options if o.value == current), None)
-    return InputBlock(block_id=block_id, label=label, element=StaticSelectElement(
-        action_id=action_id, options=options, initial_option=initial))
-
-
 def settings_modal(plan: CareerPlan) -> View:
     return _modal(Callback.SETTINGS, "Monthly check-in", "Save", str(plan.id), [
         markdown("Once a month Leadwell sends you the actions due soon on your plan, so you can "
                  "keep it current and ask your manager for feedback."),
-        _select(BlockId.ORDINAL, Action.ORDINAL, "Week of the month",
-                [(str(i), name) for i, name in enumerate(ORDINALS, 1)],
-                str(plan.feedback_ordinal)),
-        _select(BlockId.WEEKDAY, Action.WEEKDAY, "Day",
-                [(str(i), name) for i, name in enumerate(WEEKDAYS)], str(plan.feedback_weekday)),
-        _select(BlockId.HOUR, Action.HOUR, "Time",
-                [(str(h), f"{h:02d}:00") for h in range(24)], str(plan.feedback_hour)),
-        context("In your own time zone."),
+        *schedule_blocks(ordinal=plan.feedback_ordinal, weekday=plan.feedback_weekday,
+                         hour=plan.feedback_hour),
     ])
 
 

@@ -29,8 +29,6 @@ PURPOSE_QUESTIONS = {
     "energy": "What gives you energy?",
     "impact": "What impact are you trying to have in the world?",
 }
-ORDINALS = ("First", "Second", "Third", "Fourth", "Last")  # values 1..5
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_DUE_SHOWN = 12
 MAX_NEXT_ACTIONS = 5
 MAX_HISTORY = 20

@@ -123,7 +123,7 @@ def test_admin_sets_lines_without_confirmation(live: Live) -> None:  # noqa: F81
 
 def test_placeholders_and_help_answer_at_once(live: Live) -> None:  # noqa: F811
     assert "/team add" in live.reply("UANN", TEAM, "help")
-    for command in ("/devplan", "/salesreport", "/debrief"):
+    for command in ("/salesreport", "/debrief"):
         assert "not available" in live.reply("UANN", command)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
 from bot.core.slack import send_dm
-from bot.lead_down import service, views
+from bot.lead_down import devplan, devplan_views, service, views
 from bot.lead_down.models import Question
 from bot.lead_down.service import DueQuestion
 
@@ -71,4 +71,36 @@ class Digest:
         return True
 
 
-JOBS = (MondayQuestion(), QuestionReminder(), Digest())
+
+class MonthlyReview:
+    """The first Tuesday of the month at 10:00 (per manager): review your team's plans."""
+
+    kind = "dev.review"
+    reminder = False
+
+    def collect(self, session: Session, now: datetime) -> Iterable[Due]:
+        due = devplan.review_reminders_due if self.reminder else devplan.reviews_due
+        for team_id, manager_id, month in due(session, now):
+            yield Due(team_id, manager_id, self.kind, month)
+
+    def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
+        entries = devplan.team_plans(session, delivery.team_id, delivery.recipient)
+        if self.reminder:  # only the plans not reviewed since the review DM a week ago
+            since = now - devplan.REMIND_AFTER
+            entries = [(r, p) for r, p in entries if p is not None
+                       and (p.last_reviewed_at is None or p.last_reviewed_at < since)]
+        if not any(plan for _, plan in entries):
+            return False
+        message = devplan_views.review_message(entries, now, reminder=self.reminder)
+        send_dm(client, delivery.recipient, text=message.text, blocks=message.blocks_dicts())
+        return True
+
+
+class ReviewReminder(MonthlyReview):
+    """One reminder a week after the review DM, when a plan is still not reviewed."""
+
+    kind = "dev.review_reminder"
+    reminder = True
+
+
+JOBS = (MondayQuestion(), QuestionReminder(), Digest(), MonthlyReview(), ReviewReminder())

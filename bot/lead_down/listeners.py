@@ -8,10 +8,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
+from bot.core.blocks import Message
 from bot.core.forms import selected_date, value
-from bot.core.placeholder import register_placeholder
-from bot.core.replies import explain
-from bot.lead_down import service, views, workflows
+from bot.core.replies import ephemeral, explain
+from bot.core.schedule_form import Pick, read_schedule
+from bot.lead_down import devplan_flows, service, views, workflows
 from bot.lead_down.ids import Action, BlockId, Callback
 from bot.lead_down.service import CheckinError
 from bot.org.context import ContextFactory, RequestContext
@@ -22,7 +23,7 @@ COMMAND = "/devplan"
 
 def register(app: App, contexts: ContextFactory) -> None:
     """Attach lead down's listeners to `app`."""
-    register_placeholder(app, COMMAND, "development plans")
+    register_devplans(app, contexts)
 
     @app.event("message")
     def direct_message(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
@@ -117,3 +118,103 @@ def register(app: App, contexts: ContextFactory) -> None:
             return
         ack()
         refresh_homes(ctx, [ctx.actor_id])
+
+
+def register_devplans(app: App, contexts: ContextFactory) -> None:
+    """`/devplan`, its modals and the Edit, Review and Comment buttons."""
+
+    @app.command(COMMAND)
+    def devplan_command(ack: Ack, command: dict, respond: Respond, context: BoltContext,
+                        client: WebClient) -> None:
+        text = (command.get("text") or "").strip()
+        if text.lower() == "help":
+            ack(**ephemeral(Message(text=devplan_flows.HELP)))
+            return
+        ack()
+        ctx = contexts(context, client, command["user_id"])
+        try:
+            if text.lower() == "settings":
+                answer: Message | View = devplan_flows.settings_modal(ctx)
+            else:
+                answer = devplan_flows.command(ctx, text)
+        except CheckinError as error:
+            respond(**ephemeral(Message(text=str(error))))
+            return
+        if isinstance(answer, View):
+            client.views_open(trigger_id=command["trigger_id"], view=answer.to_dict())
+        else:
+            respond(**ephemeral(answer))
+
+    def open_modal(build: Callable[[RequestContext, str], View]) -> Callable[..., None]:
+        def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                   respond: Respond) -> None:
+            ack()
+            ctx = contexts(context, client, body["user"]["id"])
+            try:
+                modal = build(ctx, action.get("value") or "")
+            except (CheckinError, ValueError) as error:
+                explain(client, body, respond, str(error) or "That button is out of date.")
+                return
+            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
+
+        return opener
+
+    app.action(Action.EDIT_PLAN)(open_modal(devplan_flows.edit_modal))
+    app.action(Action.REVIEW)(open_modal(
+        lambda ctx, plan_id: devplan_flows.review_modal(ctx, int(plan_id))))
+    app.action(Action.COMMENT)(open_modal(
+        lambda ctx, plan_id: devplan_flows.comment_modal(ctx, int(plan_id))))
+
+    @app.view(Callback.DEVPLAN)
+    def submit_plan(ack: Ack, body: dict, view: dict, context: BoltContext,
+                    client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        report_id, draft = devplan_flows.read_plan_form(view)
+        try:
+            errors = devplan_flows.save(ctx, report_id, draft)
+        except CheckinError as error:
+            errors = {BlockId.ROLE: str(error)[:150]}
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        devplan_flows.announce_saved(ctx, report_id)
+
+    @app.view(Callback.REVIEW)
+    def submit_review(ack: Ack, body: dict, view: dict, context: BoltContext,
+                      client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        try:
+            report_id, summary = devplan_flows.log_review(
+                ctx, int(view.get("private_metadata") or 0), view["state"]["values"])
+        except CheckinError as error:
+            ack(response_action="clear")
+            tell(ctx, ctx.actor_id, Message(text=str(error)))
+            return
+        ack()
+        tell(ctx, report_id, summary)
+        refresh_homes(ctx, [ctx.actor_id, report_id])
+
+    @app.view(Callback.COMMENT)
+    def submit_comment(ack: Ack, body: dict, view: dict, context: BoltContext,
+                       client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+        try:
+            other, message = devplan_flows.comment(ctx, int(view.get("private_metadata") or 0),
+                                                   text)
+        except CheckinError as error:
+            ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
+            return
+        ack()
+        tell(ctx, other, message)
+
+    @app.view(Callback.SETTINGS)
+    def submit_settings(ack: Ack, body: dict, view: dict, context: BoltContext,
+                        client: WebClient) -> None:
+        schedule = read_schedule(view["state"]["values"])
+        if schedule is None:
+            ack(response_action="errors", errors={Pick.ORDINAL: "Pick a week, day and hour."})
+            return
+        devplan_flows.save_settings(contexts(context, client, body["user"]["id"]), *schedule)
+        ack()

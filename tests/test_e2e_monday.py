@@ -109,13 +109,16 @@ def test_dm_replies_become_one_answer_then_digest_commit_and_done(team: Live) ->
 
 
 def test_settings_away_and_holidays(team: Live) -> None:
-    assert "10:00" in team.reply("UBOSS", "/team", "checkin time 10:00")
-    assert "whole hours" in team.reply("UBOSS", "/team", "checkin time 10:30")
+    assert "Usage" in team.reply("UBOSS", "/team", "checkin time 10h")
+    assert "between 05:00" in team.reply("UBOSS", "/team", "checkin time 21:00")
+    assert "10:30" in team.reply("UBOSS", "/team", "checkin time 10:30")
     assert "no reports" in team.reply("UDAN", "/team", "checkin off")
     tokyo_nine = next_monday(9, "Asia/Tokyo")
     tick(team, tokyo_nine)
     assert questions(team, "UTOK") == []
-    tick(team, tokyo_nine + timedelta(hours=1))
+    tick(team, tokyo_nine + timedelta(hours=1, minutes=29))
+    assert questions(team, "UTOK") == []
+    tick(team, tokyo_nine + timedelta(hours=1, minutes=30))
     assert len(questions(team, "UTOK")) == 1
 
     berlin_day = next_monday(10, "Europe/Berlin").astimezone(ZoneInfo("Europe/Berlin")).date()

@@ -17,7 +17,7 @@ HELP = """• `/team checkin on|off`: ask your reports the Monday question (on b
 • `/team checkin reminder on|off`: one reminder on Tuesday when unanswered (on by default)
 • `/team away until YYYY-MM-DD` or `/team away off`: no Monday question while you are away
 • `/team holidays add|remove YYYY-MM-DD` (admins) or `/team holidays`: workspace holidays"""
-HOUR = re.compile(r"^([01]?\d|2[0-3]):00$")
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_day(word: str) -> date:
@@ -37,14 +37,18 @@ def checkin(ctx: RequestContext, args: list[str]) -> Message:
         elif words[:1] == ["reminder"] and words[1:] in (["on"], ["off"]):
             service.change_settings(session, ctx.team_id, ctx.actor_id,
                                     reminder=words[1:] == ["on"])
-        elif words[:1] == ["time"] and len(words) == 2 and HOUR.match(words[1]):
-            service.change_settings(session, ctx.team_id, ctx.actor_id,
-                                    hour=int(words[1].split(":")[0]))
+        elif words[:1] == ["time"] and len(words) == 2 and (at := TIME.match(words[1])):
+            hour, minute = int(at.group(1)), int(at.group(2))
+            if not 5 <= hour < service.WORKDAY_END:
+                raise OrgError("Pick a time between 05:00 and 17:59, in each report's working "
+                               "day.")
+            service.change_settings(session, ctx.team_id, ctx.actor_id, hour=hour, minute=minute)
         elif words:
-            raise OrgError("Usage: `/team checkin on|off`, `/team checkin time HH:00` "
-                           "(whole hours) or `/team checkin reminder on|off`.")
+            raise OrgError("Usage: `/team checkin on|off`, `/team checkin time HH:MM` "
+                           "or `/team checkin reminder on|off`.")
         settings = service.settings_of(session, ctx.team_id, ctx.actor_id)
-        state = (f"on, Mondays at {settings.hour:02d}:00 in each report's time zone"
+        state = (f"on, Mondays at {settings.hour:02d}:{settings.minute:02d} in each report's "
+                 "time zone"
                  if settings.enabled else "off")
         reminder = "on" if settings.reminder else "off"
     return notice(f"The Monday question is {state}; the Tuesday reminder is {reminder}.")

@@ -20,6 +20,7 @@ class CheckinSettings(Base):
     manager_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     enabled: Mapped[bool] = mapped_column(default=True)
     hour: Mapped[int] = mapped_column(Integer, default=9)
+    minute: Mapped[int] = mapped_column(Integer, default=0)
     reminder: Mapped[bool] = mapped_column(default=True)
     review_ordinal: Mapped[int] = mapped_column(Integer, default=1)
     review_weekday: Mapped[int] = mapped_column(Integer, default=1)  # Tuesday

@@ -43,7 +43,7 @@ def week_of(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-DEFAULT_SETTINGS = {"enabled": True, "hour": 9, "reminder": True, "review_ordinal": 1,
+DEFAULT_SETTINGS = {"enabled": True, "hour": 9, "minute": 0, "reminder": True, "review_ordinal": 1,
                     "review_weekday": 1, "review_hour": 10}
 
 
@@ -113,7 +113,8 @@ def due_questions(session: Session, now: datetime) -> Iterator[DueQuestion]:
     report = aliased(Person)
     rows = session.execute(
         select(ReportingLine.team_id, ReportingLine.report_id, ReportingLine.manager_id,
-               report.tz, CheckinSettings.enabled, CheckinSettings.hour)
+               report.tz, CheckinSettings.enabled, CheckinSettings.hour,
+               CheckinSettings.minute)
         .join(report, (report.team_id == ReportingLine.team_id)
               & (report.user_id == ReportingLine.report_id))
         .outerjoin(CheckinSettings, (CheckinSettings.team_id == ReportingLine.team_id)
@@ -129,8 +130,8 @@ def due_questions(session: Session, now: datetime) -> Iterator[DueQuestion]:
         if row.enabled is False:
             continue
         local = now.astimezone(ZoneInfo(row.tz))
-        hour = 9 if row.hour is None else row.hour
-        if local.weekday() != 0 or not hour <= local.hour < WORKDAY_END:
+        start = (9, 0) if row.hour is None else (row.hour, row.minute)
+        if local.weekday() != 0 or not start <= (local.hour, local.minute) < (WORKDAY_END, 0):
             continue
         week = week_of(local.date())
         until = aways.get((row.team_id, row.report_id))

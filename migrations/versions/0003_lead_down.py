@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('manager_id', sa.String(length=32), nullable=False),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('hour', sa.Integer(), nullable=False),
+    sa.Column('minute', sa.Integer(), nullable=False),
     sa.Column('reminder', sa.Boolean(), nullable=False),
     sa.Column('review_ordinal', sa.Integer(), nullable=False),
     sa.Column('review_weekday', sa.Integer(), nullable=False),

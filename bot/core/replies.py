@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
 from bot.core.slack import send_dm
@@ -25,3 +27,31 @@ def explain(client: WebClient, body: dict, respond: Respond, text: str) -> None:
         respond(text=text, response_type="ephemeral", replace_original=False)
     else:
         send_dm(client, body["user"]["id"], text=text)
+
+
+def modal_opener(contexts: Callable[[BoltContext, WebClient, str], Any],
+                 build: Callable[[Any, str], View],
+                 refusals: tuple[type[Exception], ...]) -> Callable[..., None]:
+    """A listener for a button that opens a modal about the record named in its value.
+
+    `build(ctx, value)` returns the modal or raises one of `refusals` (or ValueError for a
+    malformed value); the clicker is then told why, and nothing opens.
+    """
+
+    def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+               respond: Respond) -> None:
+        ack()
+        ctx = contexts(context, client, body["user"]["id"])
+        try:
+            modal = build(ctx, action.get("value") or "")
+        except (*refusals, ValueError) as error:
+            explain(client, body, respond, str(error) or "That button is out of date.")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
+
+    return opener
+
+
+def escape(text: str) -> str:
+    """User text made safe for mrkdwn: no accidental mentions, links or broadcasts."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message, clip, context, header, markdown
+from bot.core.replies import escape
 from bot.core.schedule_form import schedule_blocks
 from bot.lead_down.devplan import (
     BLANK_SLOTS,
@@ -33,10 +34,6 @@ from bot.lead_down.ids import Action, BlockId, Callback, slot_block
 from bot.lead_down.models import DevAction, DevComment, DevPlan, DevSkill
 
 MAX_LISTED = 15
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text(block_id: str, action_id: str, label: str, limit: int, initial: str = "", *,
@@ -106,8 +103,8 @@ def plan_modal(report_id: str, draft: PlanDraft) -> View:
 
 
 def _action_line(action: DevAction) -> str:
-    note = f" — _{_esc(clip(action.note, 200))}_" if action.note else ""
-    return (f"• {_esc(action.what)} ({KINDS.get(action.kind, action.kind).lower()}, due "
+    note = f" — _{escape(clip(action.note, 200))}_" if action.note else ""
+    return (f"• {escape(action.what)} ({KINDS.get(action.kind, action.kind).lower()}, due "
             f"{action.due:%d %b %Y}): *{STATUSES.get(action.status, action.status)}*{note}")
 
 
@@ -119,16 +116,16 @@ def _reviewed(plan: DevPlan) -> str:
 def plan_message(plan: DevPlan, skills: list[DevSkill], actions: list[DevAction],
                  comments: list[DevComment], *, for_manager: bool) -> Message:
     """A plan as its report or manager reads it, with the buttons they may use."""
-    role = (f"*Next role:* {_esc(plan.next_role)}"
+    role = (f"*Next role:* {escape(plan.next_role)}"
             + (f" (target {plan.target_date:%d %b %Y})" if plan.target_date else "")
             if plan.next_role else "*Next role:* _not set_")
     lines = [f"*Development plan of <@{plan.report_id}>* ({_reviewed(plan)})", role]
-    lines += ["*Skills*"] + [f"• {_esc(s.name)}: {_esc(s.current) or '?'} → "
-                             f"{_esc(s.target) or '?'}" for s in skills] if skills else []
+    lines += ["*Skills*"] + [f"• {escape(s.name)}: {escape(s.current) or '?'} → "
+                             f"{escape(s.target) or '?'}" for s in skills] if skills else []
     lines += ["*Actions*"] + [_action_line(a) for a in actions] if actions else []
     if plan.notes:
-        lines.append(f"*Notes:* {_esc(plan.notes)}")
-    lines += [f"> <@{c.author_id}> ({c.created_at:%d %b}): {_esc(clip(c.text, 300))}"
+        lines.append(f"*Notes:* {escape(plan.notes)}")
+    lines += [f"> <@{c.author_id}> ({c.created_at:%d %b}): {escape(clip(c.text, 300))}"
               for c in comments]
     buttons = [ButtonElement(text="Add a comment", action_id=Action.COMMENT, value=str(plan.id))]
     if for_manager:
@@ -151,7 +148,7 @@ def team_plans(entries: list[tuple[str, DevPlan | None]], now: datetime, *,
                 text="Write plan", action_id=Action.EDIT_PLAN, value=report_id)]
         else:
             flag = " :warning: not reviewed for a month" if is_stale(plan, now) else ""
-            role = f", preparing for {_esc(clip(plan.next_role, 80))}" if plan.next_role else ""
+            role = f", preparing for {escape(clip(plan.next_role, 80))}" if plan.next_role else ""
             line = f"<@{report_id}>{role}: {_reviewed(plan)}{flag}"
             buttons = [ButtonElement(text="Review", action_id=Action.REVIEW, value=str(plan.id)),
                        ButtonElement(text="Edit", action_id=Action.EDIT_PLAN, value=report_id)]
@@ -176,7 +173,7 @@ def review_modal(plan: DevPlan, actions: list[DevAction]) -> View:
     blocks: list[Block] = [markdown(f"Review of <@{plan.report_id}>'s development plan.")]
     for action in actions[:20]:
         blocks += [
-            markdown(f"*{_esc(action.what)}* (due {action.due:%d %b %Y})"),
+            markdown(f"*{escape(action.what)}* (due {action.due:%d %b %Y})"),
             _pick(slot_block("status", action.id), Action.STATUS, "Status", STATUSES,
                   action.status),
             _text(slot_block("note", action.id), Action.NOTE, "Progress note", LIMITS["note"],
@@ -195,8 +192,8 @@ def review_summary(manager_id: str, summary: list[dict]) -> Message:
               for key, label in STATUSES.items()}
     tally = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n) or "no actions"
     text = f"<@{manager_id}> reviewed your development plan: {tally}."
-    lines = [text] + [f"• {_esc(s['what'])}: *{STATUSES[s['status']]}*"
-                      + (f" — {_esc(s['note'])}" if s["note"] else "") for s in summary[:20]]
+    lines = [text] + [f"• {escape(s['what'])}: *{STATUSES[s['status']]}*"
+                      + (f" — {escape(s['note'])}" if s["note"] else "") for s in summary[:20]]
     return Message(text=text, blocks=[markdown(clip("\n".join(lines), 3000))])
 
 
@@ -213,7 +210,7 @@ def comment_notice(author_id: str, report_id: str, text: str) -> Message:
     whose = "your" if author_id == report_id else f"<@{report_id}>'s"
     lead = f"<@{author_id}> commented on {whose} development plan:"
     return Message(text=f"{lead} {clip(text, 300)}",
-                   blocks=[markdown(f"{lead}\n>{_esc(clip(text, 2000))}")])
+                   blocks=[markdown(f"{lead}\n>{escape(clip(text, 2000))}")])
 
 
 def settings_modal(*, ordinal: int, weekday: int, hour: int) -> View:

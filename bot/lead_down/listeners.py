@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
 from bot.core.forms import selected_date, value
-from bot.core.replies import ephemeral, explain
+from bot.core.replies import ephemeral, explain, modal_opener
 from bot.core.schedule_form import Pick, read_schedule
 from bot.lead_down import devplan_flows, service, views, workflows
 from bot.lead_down.ids import Action, BlockId, Callback
@@ -36,20 +36,8 @@ def register(app: App, contexts: ContextFactory) -> None:
             workflows.record_reply(contexts(context, client, author), event)
 
     def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
-        """A listener for a button that opens a modal about the record in its value."""
-
-        def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
-                   respond: Respond) -> None:
-            ack()
-            ctx = contexts(context, client, body["user"]["id"])
-            try:
-                modal = build(ctx, int(action.get("value") or ""))
-            except (CheckinError, ValueError) as error:
-                explain(client, body, respond, str(error) or "That button is out of date.")
-                return
-            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
-
-        return opener
+        return modal_opener(contexts, lambda ctx, value: build(ctx, int(value)),
+                            (CheckinError,))
 
     app.action(Action.ANSWER)(open_modal(workflows.answer_modal))
     app.action(Action.COMMIT)(open_modal(workflows.commit_modal))
@@ -146,18 +134,7 @@ def register_devplans(app: App, contexts: ContextFactory) -> None:
             respond(**ephemeral(answer))
 
     def open_modal(build: Callable[[RequestContext, str], View]) -> Callable[..., None]:
-        def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
-                   respond: Respond) -> None:
-            ack()
-            ctx = contexts(context, client, body["user"]["id"])
-            try:
-                modal = build(ctx, action.get("value") or "")
-            except (CheckinError, ValueError) as error:
-                explain(client, body, respond, str(error) or "That button is out of date.")
-                return
-            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
-
-        return opener
+        return modal_opener(contexts, build, (CheckinError,))
 
     app.action(Action.EDIT_PLAN)(open_modal(devplan_flows.edit_modal))
     app.action(Action.REVIEW)(open_modal(

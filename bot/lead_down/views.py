@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message, clip, context, header, markdown, mention_list
+from bot.core.replies import escape
 from bot.lead_down.ids import QUESTION, Action, BlockId, Callback
 from bot.lead_down.models import Commitment, Question
 from bot.lead_down.service import LIMITS, ReportAnswer
@@ -24,12 +25,8 @@ from bot.lead_down.service import LIMITS, ReportAnswer
 MAX_REPORTS_SHOWN = 15
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _quote(text: str, limit: int = 1200) -> str:
-    return "\n".join(f">{_esc(line)}" for line in clip(text.strip(), limit).splitlines())
+    return "\n".join(f">{escape(line)}" for line in clip(text.strip(), limit).splitlines())
 
 
 def _button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
@@ -81,10 +78,10 @@ def commit_modal(question: Question, answer: str, *, today: date) -> View:
 
 def committed_message(commitment: Commitment, report_id: str) -> Message:
     """The manager's note of a commitment, with the button to mark it done."""
-    text = (f"You committed for <@{report_id}>: {_esc(commitment.text)} "
+    text = (f"You committed for <@{report_id}>: {escape(commitment.text)} "
             f"(by {commitment.due:%a %d %b})")
     return Message(text=text, blocks=[
-        markdown(f"You committed for <@{report_id}>: *{_esc(commitment.text)}* "
+        markdown(f"You committed for <@{report_id}>: *{escape(commitment.text)}* "
                  f"(by {commitment.due:%a %d %b})"),
         ActionsBlock(block_id=f"down.c.{commitment.id}", elements=[
             _button("Mark done", Action.COMMITMENT_DONE, str(commitment.id), "primary")]),
@@ -93,9 +90,10 @@ def committed_message(commitment: Commitment, report_id: str) -> Message:
 
 def you_asked_message(answer: str, manager_id: str, commitment: Commitment) -> Message:
     """The DM to the report when the manager did what they committed to."""
-    text = f"You asked: {_esc(clip(answer, 300))} — <@{manager_id}> did: {_esc(commitment.text)}"
+    did = escape(commitment.text)
+    text = f"You asked: {escape(clip(answer, 300))} — <@{manager_id}> did: {did}"
     return Message(text=text, blocks=[markdown(
-        f"*You asked:*\n{_quote(answer, 1000)}\n*<@{manager_id}> did:* {_esc(commitment.text)}")])
+        f"*You asked:*\n{_quote(answer, 1000)}\n*<@{manager_id}> did:* {escape(commitment.text)}")])
 
 
 def _answer_blocks(entry: ReportAnswer, *, with_buttons: bool) -> list[Block]:
@@ -104,7 +102,7 @@ def _answer_blocks(entry: ReportAnswer, *, with_buttons: bool) -> list[Block]:
     if not entry.answer:
         return [markdown(f"<@{entry.report_id}>: _no answer yet_")]
     lines = [f"<@{entry.report_id}> answered:\n{_quote(entry.answer)}"]
-    lines += [f"• You committed: {_esc(c.text)} (by {c.due:%a %d %b})"
+    lines += [f"• You committed: {escape(c.text)} (by {c.due:%a %d %b})"
               + (" :white_check_mark:" if c.done_at else "") for c in entry.commitments]
     blocks: list[Block] = [markdown("\n".join(lines))]
     if with_buttons:
@@ -137,7 +135,7 @@ def home_section(entries: list[ReportAnswer], quiet: list[str], commitments: lis
         for entry in entries[:MAX_REPORTS_SHOWN]:
             blocks += _answer_blocks(entry, with_buttons=True)
         for commitment in commitments[:10]:
-            blocks += [markdown(f"Open commitment: {_esc(commitment.text)} "
+            blocks += [markdown(f"Open commitment: {escape(commitment.text)} "
                                 f"(by {commitment.due:%a %d %b})"),
                        ActionsBlock(block_id=f"down.home.c.{commitment.id}", elements=[
                            _button("Mark done", Action.COMMITMENT_DONE, str(commitment.id))])]

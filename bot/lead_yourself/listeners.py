@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
 from bot.core.forms import selected_date, value
-from bot.core.replies import ephemeral, explain
+from bot.core.replies import ephemeral, explain, modal_opener
 from bot.core.schedule_form import Pick, read_schedule
 from bot.lead_yourself import forms, modals, views, workflows
 from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
@@ -115,20 +115,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         app.action(action_id)(button(work))
 
     def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
-        """A listener for a button that opens a modal about the record in its value."""
-
-        def opener(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
-                   respond: Respond) -> None:
-            ack()
-            ctx = contexts(context, client, body["user"]["id"])
-            try:
-                modal = build(ctx, ref(action))
-            except (PlanError, ValueError) as error:
-                explain(client, body, respond, str(error) or "That button is out of date.")
-                return
-            client.views_open(trigger_id=body["trigger_id"], view=modal.to_dict())
-
-        return opener
+        return modal_opener(contexts, lambda ctx, value: build(ctx, int(value)), (PlanError,))
 
     app.action(Action.RESCHEDULE)(open_modal(workflows.reschedule_modal))
     app.action(Action.REPLY)(open_modal(

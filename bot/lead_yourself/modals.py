@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.blocks import context, header, markdown
+from bot.core.replies import escape
 from bot.core.schedule_form import schedule_blocks
 from bot.lead_yourself.ids import (
     HORIZONS,
@@ -34,7 +35,6 @@ from bot.lead_yourself.views import (
     _aspiration_lines,
     _button,
     _due_lines,
-    _esc,
     _flat,
     _sections,
     due_text,
@@ -132,7 +132,7 @@ def feedback_modal(plan: CareerPlan, due: list[PlanAction], *, today: date) -> V
 
 def reschedule_modal(action: PlanAction, *, today: date) -> View:
     return _modal(Callback.RESCHEDULE, "Reschedule action", "Save", str(action.id), [
-        markdown(f"*{_esc(_flat(action.what))}*\nCurrently due {due_text(action, today)}"),
+        markdown(f"*{escape(_flat(action.what))}*\nCurrently due {due_text(action, today)}"),
         InputBlock(block_id=BlockId.NEW_DUE, label="New date", element=DatePickerElement(
             action_id=Action.NEW_DUE, initial_date=action.due.isoformat())),
     ])

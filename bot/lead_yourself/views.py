@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.blocks import SECTION_LIMIT, Message, clip, context, header, markdown, notice
+from bot.core.replies import escape
 from bot.lead_yourself.ids import (
     COMMAND,
     HORIZONS,
@@ -46,17 +47,12 @@ def horizon_title(horizon: int) -> str:
     return "In 1 year" if horizon == 1 else f"In {horizon} years"
 
 
-def _esc(text: str) -> str:
-    """User text made safe for mrkdwn (no accidental mentions or links)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f">{_esc(line)}" for line in text.strip().splitlines())
+    return "\n".join(f">{escape(line)}" for line in text.strip().splitlines())
 
 
 def due_text(action: PlanAction, today: date) -> str:
@@ -66,9 +62,9 @@ def due_text(action: PlanAction, today: date) -> str:
 
 def action_line(action: PlanAction, today: date, *, support: bool = True) -> str:
     """`• what — by Mon 12 Jan 2027 :warning: overdue` and, if asked, the support on a line."""
-    line = f"• {_esc(_flat(action.what))} — by {due_text(action, today)}"
+    line = f"• {escape(_flat(action.what))} — by {due_text(action, today)}"
     if support and action.support.strip():
-        line += f"\n      _support asked: {_esc(_flat(action.support))}_"
+        line += f"\n      _support asked: {escape(_flat(action.support))}_"
     return line
 
 
@@ -88,7 +84,7 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 
 
 def _aspiration_lines(plan: CareerPlan) -> list[str]:
-    return [f"*{horizon_title(h)}:* {_esc(plan.aspiration(h))}" for h in HORIZONS
+    return [f"*{horizon_title(h)}:* {escape(plan.aspiration(h))}" for h in HORIZONS
             if plan.aspiration(h).strip()] or ["_No aspirations written yet._"]
 
 
@@ -124,12 +120,13 @@ def _summary_blocks(plan: CareerPlan, feedback: Sequence[PlanFeedback],
         header("Career plan"),
         context(f"<@{plan.owner_id}> · version {plan.version} · saved {plan.updated_at:%Y-%m-%d}"),
     ]
-    purpose = [f"*{PURPOSE_QUESTIONS[n]}*\n{_esc(getattr(plan, n).strip())}"
+    purpose = [f"*{PURPOSE_QUESTIONS[n]}*\n{escape(getattr(plan, n).strip())}"
                for n in PURPOSE_FIELDS if getattr(plan, n).strip()]
     blocks += [markdown(p) for p in purpose] or [markdown("*Purpose*\n_Not written yet._")]
     by_horizon = {h: [a for a in open_actions(plan) if a.horizon == h] for h in HORIZONS}
     for h in HORIZONS:
-        lines = [f"*{horizon_title(h)}*", _esc(plan.aspiration(h).strip()) or "_Not written yet._"]
+        aspiration = escape(plan.aspiration(h).strip()) or "_Not written yet._"
+        lines = [f"*{horizon_title(h)}*", aspiration]
         lines += [action_line(a, today) for a in by_horizon[h]]
         blocks += _sections(lines)
     blocks.append(context(_status(plan)))
@@ -149,7 +146,7 @@ def plan_summary(plan: CareerPlan, feedback: list[PlanFeedback], *, today: date)
 def share_request(plan: CareerPlan, feedback: list[PlanFeedback], *, today: date) -> Message:
     """The DM to the manager the plan was shared with."""
     lead = f"<@{plan.owner_id}> shared their career plan with you."
-    asks = [f"• {_esc(_flat(a.what))} ({day(a.due)}): {_esc(_flat(a.support))}"
+    asks = [f"• {escape(_flat(a.what))} ({day(a.due)}): {escape(_flat(a.support))}"
             for a in open_actions(plan) if a.support.strip()]
     support = (_sections(["*Support they asked for*", *asks], max_blocks=5) if asks
                else [markdown("_They have not asked for specific support yet._")])
@@ -199,7 +196,7 @@ def monthly_message(plan: CareerPlan, due: list[PlanAction], *, today: date,
         for a in due[:MAX_DUE_SHOWN]:
             value = str(a.id)
             blocks += [
-                markdown(f"*{_esc(_flat(a.what))}* — due {due_text(a, today)}",
+                markdown(f"*{escape(_flat(a.what))}* — due {due_text(a, today)}",
                          block_id=f"career.due.{a.id}"),
                 ActionsBlock(block_id=f"career.due_actions.{a.id}", elements=[
                     _button("Done", Action.MARK_DONE, value, "primary"),
@@ -274,8 +271,8 @@ def home_section(plan: CareerPlan | None, *, today: date, manager_id: str | None
                     _button("Write my career plan", Action.EDIT, "new", "primary")]),
                 DividerBlock()]
     purpose = next((getattr(plan, n) for n in PURPOSE_FIELDS if getattr(plan, n).strip()), "")
-    lines = [f"*Purpose:* {_esc(clip(_flat(purpose), 150)) or '_not written yet_'}"]
-    lines += [f"*{horizon_title(h)}:* {_esc(clip(_flat(plan.aspiration(h)), 150)) or '_not set_'}"
+    lines = [f"*Purpose:* {escape(clip(_flat(purpose), 150)) or '_not written yet_'}"]
+    lines += [f"*{horizon_title(h)}:* {escape(clip(_flat(plan.aspiration(h)), 150)) or '_not set_'}"
               for h in HORIZONS]
     blocks.append(markdown("\n".join(lines)))
     actions = open_actions(plan)

@@ -38,3 +38,15 @@ def test_the_month_is_the_one_on_the_owners_calendar() -> None:
     period, instant = monthly_occurrence(datetime(2026, 12, 31, 20, tzinfo=UTC), ordinal=1,
                                          weekday=0, hour=10, tz="Asia/Tokyo")
     assert period == "2027-01" and instant == datetime(2027, 1, 4, 1, tzinfo=UTC)
+
+
+def test_a_missed_monthly_moment_is_caught_up_for_three_days_only() -> None:
+    from datetime import timedelta
+
+    from bot.core.calendar import within_catch_up
+
+    moment = datetime(2026, 12, 7, 15, tzinfo=UTC)
+    assert not within_catch_up(moment, moment - timedelta(seconds=1))
+    assert within_catch_up(moment, moment)
+    assert within_catch_up(moment, moment + timedelta(days=2, hours=23))
+    assert not within_catch_up(moment, moment + timedelta(days=3))

@@ -98,7 +98,7 @@ def ask(sessions, report: str = "UBER", day: date = MON1) -> int:
 def test_messages_join_into_one_answer_and_retries_do_not_repeat(team) -> None:
     question_id = ask(team)
     with team.begin() as s:
-        question = service.question_for_reply(s, "T1", "UBER", "DUBER", None, utc(MON1, 10))
+        question = service.question_for_reply(s, "T1", "UBER", "DUBER", None)
         assert question is not None and question.id == question_id
         assert service.add_part(s, question, "1.1", "More time with you", utc(MON1, 10))
         assert not service.add_part(s, question, "1.1", "More time with you", utc(MON1, 10))
@@ -111,13 +111,14 @@ def test_messages_join_into_one_answer_and_retries_do_not_repeat(team) -> None:
         assert service.edit_part(s, "T1", "UTOK", "1.1", "hijack", utc(MON1, 12)) is None
 
 
-def test_replies_outside_the_week_or_channel_belong_to_nothing(team) -> None:
-    ask(team)
+def test_replies_belong_to_the_latest_question_in_that_dm(team) -> None:
+    first, second = ask(team, day=MON1), ask(team, day=MON2)
     with team.begin() as s:
-        assert service.question_for_reply(s, "T1", "UBER", "DOTHER", None, utc(MON1, 10)) is None
-        assert service.question_for_reply(s, "T1", "UBER", "DUBER", None,
-                                          utc(MON1 + timedelta(days=8), 10)) is None
-        assert service.question_for_reply(s, "T2", "UBER", "DUBER", None, utc(MON1, 10)) is None
+        assert service.question_for_reply(s, "T1", "UBER", "DOTHER", None) is None
+        assert service.question_for_reply(s, "T2", "UBER", "DUBER", None) is None
+        assert service.question_for_reply(s, "T1", "UBER", "DUBER", None).id == second
+        old_ts = s.get(service.Question, first).ts
+        assert service.question_for_reply(s, "T1", "UBER", "DUBER", old_ts).id == first
 
 
 def test_answers_are_private_and_commitments_belong_to_the_manager(team) -> None:

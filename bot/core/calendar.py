@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LAST = 5  # ordinal meaning "the last such weekday of the month"
+CATCH_UP = timedelta(days=3)  # a monthly message missed by this much is skipped, not sent late
 
 
 def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
@@ -31,3 +32,8 @@ def monthly_occurrence(now: datetime, *, ordinal: int, weekday: int, hour: int,
 
 def local_today(now: datetime, tz: str) -> date:
     return now.astimezone(ZoneInfo(tz)).date()
+
+
+def within_catch_up(instant: datetime, now: datetime) -> bool:
+    """`now` is at `instant` or late by less than CATCH_UP (a missed tick still delivers)."""
+    return instant <= now < instant + CATCH_UP

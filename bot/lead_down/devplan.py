@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.calendar import monthly_occurrence
+from bot.core.calendar import monthly_occurrence, within_catch_up
 from bot.lead_down.models import (
     CheckinSettings,
     DevAction,
@@ -221,7 +221,7 @@ def _managers_with_plans(session: Session, now: datetime) -> Iterator[tuple]:
     rows = session.execute(
         select(ReportingLine.team_id, ReportingLine.manager_id, Person.tz,
                CheckinSettings.review_ordinal, CheckinSettings.review_weekday,
-               CheckinSettings.review_hour, DevPlan.created_at, DevPlan.last_reviewed_at)
+               CheckinSettings.review_hour, DevPlan.last_reviewed_at)
         .join(DevPlan, (DevPlan.team_id == ReportingLine.team_id)
               & (DevPlan.report_id == ReportingLine.report_id))
         .join(Person, (Person.team_id == ReportingLine.team_id)
@@ -243,13 +243,13 @@ def reviews_due(session: Session, now: datetime) -> set[tuple[str, str, str]]:
     """(team, manager, month) whose monthly review moment has come."""
     return {(row.team_id, row.manager_id, period)
             for row, period, instant in _managers_with_plans(session, now)
-            if row.created_at < instant <= now}
+            if within_catch_up(instant, now)}
 
 
 def review_reminders_due(session: Session, now: datetime) -> set[tuple[str, str, str]]:
     """(team, manager, month) a week after the review moment, with a plan still not reviewed."""
     return {(row.team_id, row.manager_id, period)
             for row, period, instant in _managers_with_plans(session, now)
-            if row.created_at < instant and instant + REMIND_AFTER <= now
+            if within_catch_up(instant + REMIND_AFTER, now)
             and (row.last_reviewed_at is None or row.last_reviewed_at < instant)}
 

@@ -28,7 +28,8 @@ def register(app: App, contexts: ContextFactory) -> None:
     @app.event("message")
     def direct_message(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
         ack()
-        if event.get("channel_type") != "im":
+        if event.get("channel_type", "im" if str(event.get("channel", "")).startswith("D")
+                     else "") != "im":
             return
         author = event.get("user") or (event.get("message") or {}).get("user") or \
             (event.get("previous_message") or {}).get("user")

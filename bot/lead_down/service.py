@@ -187,16 +187,15 @@ def digests_due(session: Session, now: datetime) -> Iterator[tuple[str, str, str
 
 
 def question_for_reply(session: Session, team_id: str, report_id: str, channel: str,
-                       thread_ts: str | None, now: datetime) -> Question | None:
-    """The question a DM reply answers: its thread's, else the latest one of the past week."""
+                       thread_ts: str | None) -> Question | None:
+    """The question a DM reply answers: its thread's, else the latest one asked in that DM."""
     query = select(Question).where(Question.team_id == team_id,
                                    Question.report_id == report_id, Question.channel == channel)
     if thread_ts:
         threaded = session.scalars(query.where(Question.ts == thread_ts)).first()
         if threaded is not None:
             return threaded
-    return session.scalars(query.where(Question.asked_at >= now - REPLY_WINDOW)
-                           .order_by(Question.asked_at.desc())).first()
+    return session.scalars(query.order_by(Question.asked_at.desc())).first()
 
 
 def add_part(session: Session, question: Question, source_ts: str, text: str,

@@ -46,8 +46,7 @@ def record_reply(ctx: RequestContext, event: dict) -> None:
         return
     with ctx.sessions.begin() as session:
         question = service.question_for_reply(session, ctx.team_id, ctx.actor_id,
-                                              event.get("channel", ""), event.get("thread_ts"),
-                                              ctx.now)
+                                              event.get("channel", ""), event.get("thread_ts"))
         if question is None:
             return
         first = question.answered_at is None

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.calendar import local_today, monthly_occurrence
+from bot.core.calendar import local_today, monthly_occurrence, within_catch_up
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
 from bot.core.slack import send_dm
@@ -25,7 +25,7 @@ class MonthlyCheckin:
 
     def collect(self, session: Session, now: datetime) -> Iterable[Due]:
         rows = session.execute(
-            select(CareerPlan.id, CareerPlan.team_id, CareerPlan.owner_id, CareerPlan.created_at,
+            select(CareerPlan.id, CareerPlan.team_id, CareerPlan.owner_id,
                    CareerPlan.feedback_ordinal, CareerPlan.feedback_weekday,
                    CareerPlan.feedback_hour, Person.tz)
             .join(Person, (Person.team_id == CareerPlan.team_id)
@@ -36,7 +36,7 @@ class MonthlyCheckin:
             period, instant = monthly_occurrence(
                 now, ordinal=row.feedback_ordinal, weekday=row.feedback_weekday,
                 hour=row.feedback_hour, tz=row.tz)
-            if row.created_at < instant <= now:
+            if within_catch_up(instant, now):
                 yield Due(row.team_id, row.owner_id, self.kind, period, ref=str(row.id))
 
     def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy import text
@@ -30,6 +30,7 @@ from bot.org.context import ContextFactory
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS, *lead_down_jobs.JOBS)
 
 
@@ -52,8 +53,14 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     lead_up.register(app)
 
     @app.error
-    def on_error(error: Exception) -> None:
+    def on_error(error: Exception, body: dict, respond: Respond | None) -> None:
+        """Log the failure and, where Slack gave a response URL, tell the person."""
         log.error("listener failed: %s", error, exc_info=error)
+        if respond is not None and body.get("response_url"):
+            try:
+                respond(text=SORRY, response_type="ephemeral", replace_original=False)
+            except Exception:  # Slack itself may be what failed
+                log.warning("could not tell the user about the failure")
 
     return app
 

@@ -182,3 +182,10 @@ def test_secrets_stay_out_of_debug_logs(database_url: str) -> None:
             log = bot.log()
     assert "DEBUG" in log and "chat.postMessage" in log
     assert emu.bot_token not in log and SECRET not in log
+
+
+def test_slack_failing_gets_a_clear_apology(live: Live) -> None:  # noqa: F811
+    live.emu.fail("users.info", status=503, times=20)
+    answer = live.reply("UANN", TEAM, "add <@UBOB>")
+    assert "something went wrong on our side" in answer
+    assert live.emu.dm_messages("UBOB") == []

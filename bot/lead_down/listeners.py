@@ -28,8 +28,8 @@ def register(app: App, contexts: ContextFactory) -> None:
     @app.event("message")
     def direct_message(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
         ack()
-        if event.get("channel_type", "im" if str(event.get("channel", "")).startswith("D")
-                     else "") != "im":
+        in_dm = event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
+        if not in_dm:
             return
         author = event.get("user") or (event.get("message") or {}).get("user") or \
             (event.get("previous_message") or {}).get("user")
@@ -37,8 +37,7 @@ def register(app: App, contexts: ContextFactory) -> None:
             workflows.record_reply(contexts(context, client, author), event)
 
     def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
-        return modal_opener(contexts, lambda ctx, value: build(ctx, int(value)),
-                            (CheckinError,))
+        return modal_opener(contexts, lambda ctx, ref: build(ctx, int(ref)), (CheckinError,))
 
     app.action(Action.ANSWER)(open_modal(workflows.answer_modal))
     app.action(Action.COMMIT)(open_modal(workflows.commit_modal))

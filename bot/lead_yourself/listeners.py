@@ -115,7 +115,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         app.action(action_id)(button(work))
 
     def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
-        return modal_opener(contexts, lambda ctx, value: build(ctx, int(value)), (PlanError,))
+        return modal_opener(contexts, lambda ctx, ref: build(ctx, int(ref)), (PlanError,))
 
     app.action(Action.RESCHEDULE)(open_modal(workflows.reschedule_modal))
     app.action(Action.REPLY)(open_modal(

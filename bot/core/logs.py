@@ -34,5 +34,6 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("alembic.runtime.plugins", "apscheduler.executors", "waitress.queue"):
+    for noisy in ("alembic.runtime.plugins", "alembic.runtime.migration",
+                  "apscheduler.executors", "waitress.queue"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

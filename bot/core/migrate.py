@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from bot.core.config import SettingsError, sqlite_path
 
+log = logging.getLogger(__name__)
 LOCK_KEY = 0x1EAD_3E11  # pg_advisory_lock key shared by every Leadwell replica
 
 
@@ -64,8 +66,12 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (a no-op when it is already there)."""
     with migration_lock(engine) as connection:
+        before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(alembic_config(connection), revision)
         connection.commit()
+        after = MigrationContext.configure(connection).get_current_revision()
+    if after != before:
+        log.info("database migrated from %s to %s", before or "empty", after)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

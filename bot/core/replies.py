@@ -55,3 +55,33 @@ def modal_opener(contexts: Callable[[BoltContext, WebClient, str], Any],
 def escape(text: str) -> str:
     """User text made safe for mrkdwn: no accidental mentions, links or broadcasts."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def record_id(view: dict) -> int:
+    """The id of the record a modal is about, kept in its private_metadata."""
+    try:
+        return int(view.get("private_metadata") or 0)
+    except ValueError:
+        return 0
+
+
+def modal_submitter(contexts: Callable[[BoltContext, WebClient, str], Any],
+                    work: Callable[[Any, dict], Callable[[], None] | None],
+                    refusals: tuple[type[Exception], ...], error_block: str) -> Callable[..., None]:
+    """A view_submission listener: `work(ctx, view)` writes to the database before the modal is
+    answered; a refusal keeps the modal open with the message under `error_block` (Slack keeps
+    what was typed); the follow-up it returns (DMs, App Home) runs after ack()."""
+
+    def submitted(ack: Ack, body: dict, view: dict, context: BoltContext,
+                  client: WebClient) -> None:
+        ctx = contexts(context, client, body["user"]["id"])
+        try:
+            follow_up = work(ctx, view)
+        except refusals as error:
+            ack(response_action="errors", errors={error_block: str(error)[:150]})
+            return
+        ack()
+        if follow_up is not None:
+            follow_up()
+
+    return submitted

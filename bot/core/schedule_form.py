@@ -51,7 +51,3 @@ def read_schedule(values: dict[str, Any]) -> tuple[int, int, int] | None:
         return None
     return ordinal, weekday, hour
 
-
-def describe(ordinal: int, weekday: int, hour: int) -> str:
-    """`the first Tuesday of the month at 10:00`."""
-    return f"the {ORDINALS[ordinal - 1].lower()} {WEEKDAYS[weekday]} of the month at {hour:02d}:00"

@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
 from bot.core.forms import selected_date, value
-from bot.core.replies import ephemeral, explain, modal_opener
+from bot.core.replies import ephemeral, explain, modal_opener, modal_submitter, record_id
 from bot.core.schedule_form import Pick, read_schedule
 from bot.lead_down import devplan_flows, service, views, workflows
 from bot.lead_down.ids import Action, BlockId, Callback
@@ -42,18 +42,12 @@ def register(app: App, contexts: ContextFactory) -> None:
     app.action(Action.ANSWER)(open_modal(workflows.answer_modal))
     app.action(Action.COMMIT)(open_modal(workflows.commit_modal))
 
-    @app.view(Callback.ANSWER)
-    def submit_answer(ack: Ack, body: dict, view: dict, context: BoltContext,
-                      client: WebClient) -> None:
-        ctx = contexts(context, client, body["user"]["id"])
+    def answer(ctx: RequestContext, view: dict) -> Callable[[], None]:
         text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
-        try:
-            manager_id = workflows.submit_answer(ctx, int(view.get("private_metadata") or 0), text)
-        except CheckinError as error:
-            ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
-            return
-        ack()
-        refresh_homes(ctx, [ctx.actor_id, manager_id])
+        manager_id = workflows.submit_answer(ctx, record_id(view), text)
+        return lambda: refresh_homes(ctx, [ctx.actor_id, manager_id])
+
+    app.view(Callback.ANSWER)(modal_submitter(contexts, answer, (CheckinError,), BlockId.TEXT))
 
     @app.view(Callback.COMMIT)
     def submit_commit(ack: Ack, body: dict, view: dict, context: BoltContext,
@@ -61,7 +55,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         ctx = contexts(context, client, body["user"]["id"])
         values = view["state"]["values"]
         try:
-            note = workflows.submit_commit(ctx, int(view.get("private_metadata") or 0),
+            note = workflows.submit_commit(ctx, record_id(view),
                                            value(values, BlockId.TEXT, Action.TEXT),
                                            selected_date(values, BlockId.DUE, Action.DUE))
         except CheckinError as error:
@@ -163,7 +157,7 @@ def register_devplans(app: App, contexts: ContextFactory) -> None:
         ctx = contexts(context, client, body["user"]["id"])
         try:
             report_id, summary = devplan_flows.log_review(
-                ctx, int(view.get("private_metadata") or 0), view["state"]["values"])
+                ctx, record_id(view), view["state"]["values"])
         except CheckinError as error:
             ack(response_action="clear")
             tell(ctx, ctx.actor_id, Message(text=str(error)))
@@ -172,19 +166,13 @@ def register_devplans(app: App, contexts: ContextFactory) -> None:
         tell(ctx, report_id, summary)
         refresh_homes(ctx, [ctx.actor_id, report_id])
 
-    @app.view(Callback.COMMENT)
-    def submit_comment(ack: Ack, body: dict, view: dict, context: BoltContext,
-                       client: WebClient) -> None:
-        ctx = contexts(context, client, body["user"]["id"])
+    def comment(ctx: RequestContext, view: dict) -> Callable[[], None]:
         text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
-        try:
-            other, message = devplan_flows.comment(ctx, int(view.get("private_metadata") or 0),
-                                                   text)
-        except CheckinError as error:
-            ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
-            return
-        ack()
-        tell(ctx, other, message)
+        other, message = devplan_flows.comment(ctx, record_id(view), text)
+        return lambda: tell(ctx, other, message)
+
+    app.view(Callback.COMMENT)(modal_submitter(contexts, comment, (CheckinError,),
+                                               BlockId.TEXT))
 
     @app.view(Callback.SETTINGS)
     def submit_settings(ack: Ack, body: dict, view: dict, context: BoltContext,

@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
 from bot.core.forms import selected_date, value
-from bot.core.replies import ephemeral, explain, modal_opener
+from bot.core.replies import ephemeral, explain, modal_opener, modal_submitter, record_id
 from bot.core.schedule_form import Pick, read_schedule
 from bot.lead_yourself import forms, modals, views, workflows
 from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
@@ -123,36 +123,26 @@ def register(app: App, contexts: ContextFactory) -> None:
     app.action(Action.GIVE_FEEDBACK)(open_modal(
         lambda ctx, plan_id: workflows.manager_modal(ctx, plan_id, kind="feedback")))
 
-    @app.view(Callback.RESCHEDULE)
-    def submit_reschedule(ack: Ack, body: dict, view: dict, context: BoltContext,
-                          client: WebClient) -> None:
-        ctx = contexts(context, client, body["user"]["id"])
+    def reschedule(ctx: RequestContext, view: dict) -> Callable[[], None]:
         due = selected_date(view["state"]["values"], BlockId.NEW_DUE, Action.NEW_DUE)
-        try:
-            error = workflows.reschedule(ctx, int(view.get("private_metadata") or 0), due)
-        except PlanError as refused:
-            error = str(refused)
-        if error:
-            ack(response_action="errors", errors={BlockId.NEW_DUE: error})
-            return
-        ack()
-        refresh_homes(ctx, [ctx.actor_id])
+        workflows.reschedule(ctx, record_id(view), due)
+        return lambda: refresh_homes(ctx, [ctx.actor_id])
+
+    app.view(Callback.RESCHEDULE)(modal_submitter(contexts, reschedule, (PlanError,),
+                                                  BlockId.NEW_DUE))
 
     def manager_text(kind: str) -> Callable[..., None]:
-        def submit(ack: Ack, body: dict, view: dict, context: BoltContext,
-                   client: WebClient) -> None:
-            ctx = contexts(context, client, body["user"]["id"])
+        def work(ctx: RequestContext, view: dict) -> Callable[[], None]:
             text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
-            try:
-                message, owner_id = workflows.manager_feedback(
-                    ctx, int(view.get("private_metadata") or 0), kind, text)
-            except PlanError as error:
-                ack(response_action="errors", errors={BlockId.TEXT: str(error)[:150]})
-                return
-            ack()
-            tell(ctx, owner_id, message)
-            refresh_homes(ctx, [owner_id])
-        return submit
+            message, owner_id = workflows.manager_feedback(ctx, record_id(view), kind, text)
+
+            def follow_up() -> None:
+                tell(ctx, owner_id, message)
+                refresh_homes(ctx, [owner_id])
+
+            return follow_up
+
+        return modal_submitter(contexts, work, (PlanError,), BlockId.TEXT)
 
     app.view(Callback.REPLY)(manager_text("reply"))
     app.view(Callback.FEEDBACK)(manager_text("feedback"))

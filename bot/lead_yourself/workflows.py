@@ -136,15 +136,11 @@ def reschedule_modal(ctx: RequestContext, action_id: int) -> View:
         return modals.reschedule_modal(action, today=ctx.today(session))
 
 
-def reschedule(ctx: RequestContext, action_id: int, due: date | None) -> str | None:
-    """Move an action's date; returns an error for the modal, or None when saved."""
+def reschedule(ctx: RequestContext, action_id: int, due: date | None) -> None:
+    """Move an action's date (PlanError if it is not in the future)."""
     with ctx.sessions.begin() as session:
         action = service.owned_action(session, ctx.team_id, action_id, ctx.actor_id)
-        try:
-            service.reschedule(action, due, ctx.today(session))
-        except PlanError as error:
-            return str(error)
-    return None
+        service.reschedule(action, due, ctx.today(session))
 
 
 def acknowledge(ctx: RequestContext, plan_id: int) -> str:
@@ -187,8 +183,8 @@ def ask_feedback(ctx: RequestContext, plan_id: int) -> str:
         if plan.shared_with is None or not service.can_read(session, plan, plan.shared_with):
             raise PlanError("Share your plan first (`/careerplan share`) so your manager can "
                             "read it.")
-        message = views.feedback_request(plan, service.due_soon(plan, ctx.today(session)),
-                                         today=ctx.today(session))
+        today = ctx.today(session)
+        message = views.feedback_request(plan, service.due_soon(plan, today), today=today)
         manager_id = plan.shared_with
     tell(ctx, manager_id, message)
     return f"Asked <@{manager_id}> for feedback. I'll DM it to you when it arrives."

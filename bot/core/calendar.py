@@ -37,3 +37,11 @@ def local_today(now: datetime, tz: str) -> date:
 def within_catch_up(instant: datetime, now: datetime) -> bool:
     """`now` is at `instant` or late by less than CATCH_UP (a missed tick still delivers)."""
     return instant <= now < instant + CATCH_UP
+
+
+def first_business_day(on_or_after: date, holidays: frozenset[date] = frozenset()) -> date:
+    """The first Monday-to-Friday on or after `on_or_after` that is not a holiday."""
+    day = on_or_after
+    while day.weekday() >= 5 or day in holidays:
+        day += timedelta(days=1)
+    return day

@@ -81,6 +81,7 @@ def import_models() -> None:
     """Import every models module so Base.metadata knows all tables."""
     import bot.core.models
     import bot.lead_down.models
+    import bot.lead_up.models
     import bot.lead_yourself.models
     import bot.org.models  # noqa: F401
 

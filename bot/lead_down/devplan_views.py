@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    DatePickerElement,
     InputBlock,
-    Option,
     PlainTextInputElement,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message, clip, context, header, markdown
+from bot.core.forms import date_input, select_input, text_input
 from bot.core.replies import escape
 from bot.core.schedule_form import schedule_blocks
 from bot.lead_down.devplan import (
@@ -36,26 +34,6 @@ from bot.lead_down.models import DevAction, DevComment, DevPlan, DevSkill
 MAX_LISTED = 15
 
 
-def _text(block_id: str, action_id: str, label: str, limit: int, initial: str = "", *,
-          multiline: bool = False) -> InputBlock:
-    return InputBlock(block_id=block_id, label=label, optional=True, element=PlainTextInputElement(
-        action_id=action_id, max_length=limit, multiline=multiline,
-        initial_value=initial[:limit] or None))
-
-
-def _pick(block_id: str, action_id: str, label: str, choices: dict[str, str],
-          current: str) -> InputBlock:
-    options = [Option(value=value, text=text) for value, text in choices.items()]
-    initial = next((o for o in options if o.value == current), options[0])
-    return InputBlock(block_id=block_id, label=label, element=StaticSelectElement(
-        action_id=action_id, options=options, initial_option=initial))
-
-
-def _date(block_id: str, action_id: str, label: str, initial: date | None) -> InputBlock:
-    return InputBlock(block_id=block_id, label=label, optional=True, element=DatePickerElement(
-        action_id=action_id, initial_date=initial.isoformat() if initial else None))
-
-
 def plan_modal(report_id: str, draft: PlanDraft) -> View:
     """The manager's form for a report's plan; two blank skill and action slots to add more."""
     skill_slots = min(MAX_SKILLS, len(draft.skills) + BLANK_SLOTS)
@@ -65,36 +43,36 @@ def plan_modal(report_id: str, draft: PlanDraft) -> View:
     for slot in range(skill_slots):
         skill = draft.skills[slot] if slot < len(draft.skills) else None
         blocks += [
-            _text(slot_block("skill", slot), Action.SKILL, f"Skill {slot + 1}", LIMITS["name"],
-                  skill.name if skill else ""),
-            _text(slot_block("now", slot), Action.NOW, "Where they are now", LIMITS["level"],
-                  skill.current if skill else ""),
-            _text(slot_block("aim", slot), Action.AIM, "Where they aim to be", LIMITS["level"],
-                  skill.target if skill else ""),
+            text_input(slot_block("skill", slot), Action.SKILL, f"Skill {slot + 1}",
+                       LIMITS["name"], skill.name if skill else ""),
+            text_input(slot_block("now", slot), Action.NOW, "Where they are now",
+                       LIMITS["level"], skill.current if skill else ""),
+            text_input(slot_block("aim", slot), Action.AIM, "Where they aim to be",
+                       LIMITS["level"], skill.target if skill else ""),
         ]
     blocks.append(header("Development actions"))
     for slot in range(action_slots):
         action = draft.actions[slot] if slot < len(draft.actions) else None
         blocks += [
-            _text(slot_block("what", slot), Action.WHAT,
-                  f"Action {slot + 1}: training, shadowing, a stretch assignment…",
-                  LIMITS["what"], action.what if action else ""),
-            _pick(slot_block("kind", slot), Action.KIND, "Type", KINDS,
-                  action.kind if action else "training"),
-            _date(slot_block("by", slot), Action.BY, "Due", action.due if action else None),
-            _pick(slot_block("status", slot), Action.STATUS, "Status", STATUSES,
-                  action.status if action else "not_started"),
+            text_input(slot_block("what", slot), Action.WHAT,
+                       f"Action {slot + 1}: training, shadowing, a stretch assignment…",
+                       LIMITS["what"], action.what if action else ""),
+            select_input(slot_block("kind", slot), Action.KIND, "Type", KINDS,
+                         action.kind if action else "training"),
+            date_input(slot_block("by", slot), Action.BY, "Due", action.due if action else None),
+            select_input(slot_block("status", slot), Action.STATUS, "Status", STATUSES,
+                         action.status if action else "not_started"),
         ]
     if skill_slots == MAX_SKILLS or action_slots == MAX_ACTIONS:
         blocks.append(context(f"A plan holds up to {MAX_SKILLS} skills and {MAX_ACTIONS} "
                               "actions: finish or clear one to make room."))
     blocks += [
         header("Next role"),
-        _text(BlockId.ROLE, Action.ROLE, "The next role they are preparing for", LIMITS["role"],
-              draft.next_role),
-        _date(BlockId.ROLE_DATE, Action.ROLE_DATE, "Target date", draft.target_date),
-        _text(BlockId.NOTES, Action.NOTES, "Notes", LIMITS["notes"], draft.notes,
-              multiline=True),
+        text_input(BlockId.ROLE, Action.ROLE, "The next role they are preparing for",
+                   LIMITS["role"], draft.next_role),
+        date_input(BlockId.ROLE_DATE, Action.ROLE_DATE, "Target date", draft.target_date),
+        text_input(BlockId.NOTES, Action.NOTES, "Notes", LIMITS["notes"], draft.notes,
+                   multiline=True),
     ]
     ids = [a.id for a in draft.actions] + [None] * (action_slots - len(draft.actions))
     return View(type="modal", callback_id=Callback.DEVPLAN, title="Development plan",
@@ -174,10 +152,10 @@ def review_modal(plan: DevPlan, actions: list[DevAction]) -> View:
     for action in actions[:20]:
         blocks += [
             markdown(f"*{escape(action.what)}* (due {action.due:%d %b %Y})"),
-            _pick(slot_block("status", action.id), Action.STATUS, "Status", STATUSES,
-                  action.status),
-            _text(slot_block("note", action.id), Action.NOTE, "Progress note", LIMITS["note"],
-                  action.note, multiline=True),
+            select_input(slot_block("status", action.id), Action.STATUS, "Status", STATUSES,
+                         action.status),
+            text_input(slot_block("note", action.id), Action.NOTE, "Progress note",
+                       LIMITS["note"], action.note, multiline=True),
         ]
     if not actions:
         blocks.append(context("The plan has no actions yet: saving logs the review."))

@@ -171,3 +171,17 @@ def test_workspaces_never_see_each_other(org) -> None:
         with pytest.raises(OrgError):
             service.decide(s, "T1", proposal.id, actor_id="UANN", confirm=True, now=T0)
         assert service.get_proposal(s, "T1", proposal.id) is None
+
+
+def test_managers_lists_people_with_reports_and_their_own_manager(org) -> None:
+    with org.begin() as s:
+        ann, bob, cat, dan = people(s, "UANN", "UBOB", "UCAT", "UDAN")
+        service.set_line(s, "T1", manager=ann, report=bob, now=T0)
+        service.set_line(s, "T1", manager=ann, report=cat, now=T0)
+        service.set_line(s, "T1", manager=dan, report=ann, now=T0)
+        person(s, "UANN", team_id="T2")  # the same id in another workspace manages nobody
+    with org.begin() as s:
+        rows = service.managers(s)
+    assert [(r.team_id, r.manager_id, r.boss_id) for r in rows] == [
+        ("T1", "UANN", "UDAN"), ("T1", "UDAN", None)]
+    assert rows[0].tz == "America/New_York"

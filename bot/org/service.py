@@ -207,3 +207,29 @@ def pending_older_than(session: Session, cutoff: datetime) -> list[Proposal]:
             .order_by(Proposal.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class ManagerRow:
+    """Someone with at least one direct report: their zone and their own manager (boss)."""
+
+    team_id: str
+    manager_id: str
+    tz: str
+    boss_id: str | None
+
+
+def managers(session: Session) -> list[ManagerRow]:
+    """Every active person with direct reports, in every workspace."""
+    boss = select(ReportingLine.manager_id).where(
+        ReportingLine.team_id == Person.team_id, ReportingLine.report_id == Person.user_id
+    ).scalar_subquery()
+    with_reports = select(ReportingLine.team_id, ReportingLine.manager_id).distinct().subquery()
+    rows = session.execute(
+        select(Person.team_id, Person.user_id, Person.tz, boss.label("boss_id"))
+        .join(with_reports, (with_reports.c.team_id == Person.team_id)
+              & (with_reports.c.manager_id == Person.user_id))
+        .where(Person.deleted.is_(False))
+        .order_by(Person.team_id, Person.user_id)
+    )
+    return [ManagerRow(r.team_id, r.user_id, r.tz, r.boss_id) for r in rows]

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -62,3 +63,8 @@ def mention_list(user_ids: Sequence[str], *, limit: int = SECTION_LIMIT) -> str:
             return ", ".join(shown) + f" and {rest} more"
         shown.append(f"<@{user_id}>")
     return ", ".join(shown)
+
+
+def button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
+    """A button; `value` carries the id of what it acts on."""
+    return ButtonElement(text=text, action_id=action_id, value=value or None, style=style)

@@ -8,7 +8,6 @@ from datetime import date
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     DatePickerElement,
     DividerBlock,
     InputBlock,
@@ -16,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.blocks import Message, clip, context, header, markdown, mention_list
+from bot.core.blocks import Message, button, clip, context, header, markdown, mention_list
 from bot.core.replies import escape
 from bot.lead_down.ids import QUESTION, Action, BlockId, Callback
 from bot.lead_down.models import Commitment, Question
@@ -29,10 +28,6 @@ def _quote(text: str, limit: int = 1200) -> str:
     return "\n".join(f">{escape(line)}" for line in clip(text.strip(), limit).splitlines())
 
 
-def _button(text: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
-    return ButtonElement(text=text, action_id=action_id, value=value or None, style=style)
-
-
 def question_message(question: Question, *, reminder: bool = False) -> Message:
     """The Monday DM to a report."""
     lead = "Reminder: " if reminder else ""
@@ -40,7 +35,7 @@ def question_message(question: Question, *, reminder: bool = False) -> Message:
     return Message(text=text, blocks=[
         markdown(f"{lead}<@{question.manager_id}> asks: *{QUESTION}*"),
         ActionsBlock(block_id=f"down.q.{question.id}", elements=[
-            _button("Answer", Action.ANSWER, str(question.id), "primary")]),
+            button("Answer", Action.ANSWER, str(question.id), "primary")]),
         context(f"Reply here, in as many messages as you like, or use the button. Only you and "
                 f"<@{question.manager_id}> see your answer."),
     ])
@@ -84,7 +79,7 @@ def committed_message(commitment: Commitment, report_id: str) -> Message:
         markdown(f"You committed for <@{report_id}>: *{escape(commitment.text)}* "
                  f"(by {commitment.due:%a %d %b})"),
         ActionsBlock(block_id=f"down.c.{commitment.id}", elements=[
-            _button("Mark done", Action.COMMITMENT_DONE, str(commitment.id), "primary")]),
+            button("Mark done", Action.COMMITMENT_DONE, str(commitment.id), "primary")]),
     ])
 
 
@@ -107,7 +102,7 @@ def _answer_blocks(entry: ReportAnswer, *, with_buttons: bool) -> list[Block]:
     blocks: list[Block] = [markdown("\n".join(lines))]
     if with_buttons:
         blocks.append(ActionsBlock(block_id=f"down.a.{entry.question.id}", elements=[
-            _button("Commit", Action.COMMIT, str(entry.question.id))]))
+            button("Commit", Action.COMMIT, str(entry.question.id))]))
     return blocks
 
 
@@ -138,7 +133,7 @@ def home_section(entries: list[ReportAnswer], quiet: list[str], commitments: lis
             blocks += [markdown(f"Open commitment: {escape(commitment.text)} "
                                 f"(by {commitment.due:%a %d %b})"),
                        ActionsBlock(block_id=f"down.home.c.{commitment.id}", elements=[
-                           _button("Mark done", Action.COMMITMENT_DONE, str(commitment.id))])]
+                           button("Mark done", Action.COMMITMENT_DONE, str(commitment.id))])]
         if quiet:
             blocks.append(context(f"{mention_list(quiet, limit=1500)} haven't answered for "
                                   "three weeks: a conversation to have."))
@@ -146,11 +141,11 @@ def home_section(entries: list[ReportAnswer], quiet: list[str], commitments: lis
         answer = f"\n{_quote(my_answer)}" if my_answer else " _not answered yet_"
         blocks += [markdown(f"<@{mine.manager_id}> asked you: *{QUESTION}*{answer}"),
                    ActionsBlock(block_id=f"down.home.q.{mine.id}", elements=[
-                       _button("Answer", Action.ANSWER, str(mine.id))])]
+                       button("Answer", Action.ANSWER, str(mine.id))])]
     status = f"You are away until {away:%a %d %b %Y}." if away else "Going away?"
     blocks += [context(f"{status} Away people get no Monday question."),
                ActionsBlock(block_id="down.home.away", elements=[
-                   _button("Set away" if not away else "Change away", Action.AWAY)]),
+                   button("Set away" if not away else "Change away", Action.AWAY)]),
                DividerBlock()]
     return blocks
 

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.blocks import context, header, markdown
+from bot.core.blocks import button, context, header, markdown
 from bot.core.replies import escape
 from bot.core.schedule_form import schedule_blocks
 from bot.lead_yourself.ids import (
@@ -33,7 +33,6 @@ from bot.lead_yourself.views import (
     PRIVATE,
     PURPOSE_QUESTIONS,
     _aspiration_lines,
-    _button,
     _due_lines,
     _flat,
     _sections,
@@ -94,7 +93,7 @@ def plan_modal(draft: PlanDraft, slots: dict[int, int]) -> View:
             ]
         if count < MAX_ACTIONS_PER_HORIZON:
             blocks.append(ActionsBlock(block_id=f"career.add.{h}", elements=[
-                _button("Add another action", Action.ADD_ACTION, str(h))]))
+                button("Add another action", Action.ADD_ACTION, str(h))]))
         else:
             blocks.append(context(f"{MAX_ACTIONS_PER_HORIZON} actions is the most one horizon "
                                   "holds. Finish or remove one before adding another."))

@@ -8,13 +8,21 @@ from datetime import UTC, date, datetime
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     DividerBlock,
     MarkdownTextObject,
     SectionBlock,
 )
 
-from bot.core.blocks import SECTION_LIMIT, Message, clip, context, header, markdown, notice
+from bot.core.blocks import (
+    SECTION_LIMIT,
+    Message,
+    button,
+    clip,
+    context,
+    header,
+    markdown,
+    notice,
+)
 from bot.core.replies import escape
 from bot.lead_yourself.ids import (
     COMMAND,
@@ -77,10 +85,6 @@ def _sections(lines: Sequence[str], *, max_blocks: int = 3) -> list[Block]:
         else:
             chunks.append(line)
     return [markdown(chunk) for chunk in chunks[:max_blocks]]
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
-    return ButtonElement(text=text, action_id=action_id, value=value, style=style)
 
 
 def _aspiration_lines(plan: CareerPlan) -> list[str]:
@@ -153,8 +157,8 @@ def share_request(plan: CareerPlan, feedback: list[PlanFeedback], *, today: date
     value = str(plan.id)
     blocks = [markdown(lead), *_summary_blocks(plan, feedback, today), *support,
               ActionsBlock(block_id=f"career.share.{plan.id}", elements=[
-                  _button("Acknowledge", Action.ACKNOWLEDGE, value, "primary"),
-                  _button("Reply with how you can help", Action.REPLY, value)]),
+                  button("Acknowledge", Action.ACKNOWLEDGE, value, "primary"),
+                  button("Reply with how you can help", Action.REPLY, value)]),
               context(f"Only you and <@{plan.owner_id}> can see this plan.")]
     return Message(text=lead, blocks=blocks)
 
@@ -199,16 +203,16 @@ def monthly_message(plan: CareerPlan, due: list[PlanAction], *, today: date,
                 markdown(f"*{escape(_flat(a.what))}* — due {due_text(a, today)}",
                          block_id=f"career.due.{a.id}"),
                 ActionsBlock(block_id=f"career.due_actions.{a.id}", elements=[
-                    _button("Done", Action.MARK_DONE, value, "primary"),
-                    _button("Snooze a week", Action.SNOOZE, value),
-                    _button("Reschedule", Action.RESCHEDULE, value)]),
+                    button("Done", Action.MARK_DONE, value, "primary"),
+                    button("Snooze a week", Action.SNOOZE, value),
+                    button("Reschedule", Action.RESCHEDULE, value)]),
             ]
         if len(due) > MAX_DUE_SHOWN:
             blocks.append(context(f"and {len(due) - MAX_DUE_SHOWN} more — see "
                                   f"`{COMMAND} show`"))
     if plan.shared_with:
         blocks.append(ActionsBlock(block_id=f"career.ask.{plan.id}", elements=[
-            _button(f"Ask {clip(manager_name or 'my manager', 40)} for feedback",
+            button(f"Ask {clip(manager_name or 'my manager', 40)} for feedback",
                     Action.ASK_FEEDBACK, str(plan.id))]))
     else:
         blocks.append(context(f"Share your plan with `{COMMAND} share` so your manager can give "
@@ -222,7 +226,7 @@ def feedback_request(plan: CareerPlan, due: list[PlanAction], *, today: date) ->
     blocks = [markdown(lead), *_sections(_aspiration_lines(plan)),
               *_sections(_due_lines(due, today)),
               ActionsBlock(block_id=f"career.give.{plan.id}", elements=[
-                  _button("Give feedback", Action.GIVE_FEEDBACK, str(plan.id), "primary")])]
+                  button("Give feedback", Action.GIVE_FEEDBACK, str(plan.id), "primary")])]
     return Message(text=lead, blocks=blocks)
 
 
@@ -268,7 +272,7 @@ def home_section(plan: CareerPlan | None, *, today: date, manager_id: str | None
                                   "3 and 5 years, and the actions that will get you there. "
                                   + PRIVATE),
                 ActionsBlock(block_id="career.home", elements=[
-                    _button("Write my career plan", Action.EDIT, "new", "primary")]),
+                    button("Write my career plan", Action.EDIT, "new", "primary")]),
                 DividerBlock()]
     purpose = next((getattr(plan, n) for n in PURPOSE_FIELDS if getattr(plan, n).strip()), "")
     lines = [f"*Purpose:* {escape(clip(_flat(purpose), 150)) or '_not written yet_'}"]
@@ -280,13 +284,13 @@ def home_section(plan: CareerPlan | None, *, today: date, manager_id: str | None
         blocks.append(markdown("*Next actions*"))
         blocks += [SectionBlock(block_id=f"career.next.{a.id}",
                                 text=MarkdownTextObject(text=action_line(a, today, support=False)),
-                                accessory=_button("Mark done", Action.MARK_DONE, str(a.id)))
+                                accessory=button("Mark done", Action.MARK_DONE, str(a.id)))
                    for a in actions[:MAX_NEXT_ACTIONS]]
     else:
         blocks.append(context("No open actions: add your next steps with *Edit plan*."))
-    buttons = [_button("Edit plan", Action.EDIT, str(plan.id))]
+    buttons = [button("Edit plan", Action.EDIT, str(plan.id))]
     if plan.shared_with is None and manager_id:
-        buttons.append(_button("Share with my manager", Action.SHARE, str(plan.id), "primary"))
+        buttons.append(button("Share with my manager", Action.SHARE, str(plan.id), "primary"))
     blocks.append(ActionsBlock(block_id="career.home", elements=buttons))
     if plan.shared_with:
         blocks.append(context(f"Shared with <@{plan.shared_with}>."))

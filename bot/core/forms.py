@@ -14,6 +14,14 @@ from slack_sdk.models.blocks import (
 )
 
 
+class FormErrors(Exception):
+    """A submitted modal is refused: messages by block id, shown under the inputs."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
 def value(values: dict[str, Any], block_id: str, action_id: str) -> str:
     """A text input's value ("" when empty or absent)."""
     return ((values.get(block_id) or {}).get(action_id) or {}).get("value") or ""

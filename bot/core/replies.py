@@ -69,8 +69,9 @@ def modal_submitter(contexts: Callable[[BoltContext, WebClient, str], Any],
                     work: Callable[[Any, dict], Callable[[], None] | None],
                     refusals: tuple[type[Exception], ...], error_block: str) -> Callable[..., None]:
     """A view_submission listener: `work(ctx, view)` writes to the database before the modal is
-    answered; a refusal keeps the modal open with the message under `error_block` (Slack keeps
-    what was typed); the follow-up it returns (DMs, App Home) runs after ack()."""
+    answered; a refusal keeps the modal open with the message under `error_block`, or with its
+    own `errors` by block id when it carries them (Slack keeps what was typed); the follow-up
+    it returns (DMs, App Home) runs after ack()."""
 
     def submitted(ack: Ack, body: dict, view: dict, context: BoltContext,
                   client: WebClient) -> None:
@@ -78,7 +79,8 @@ def modal_submitter(contexts: Callable[[BoltContext, WebClient, str], Any],
         try:
             follow_up = work(ctx, view)
         except refusals as error:
-            ack(response_action="errors", errors={error_block: str(error)[:150]})
+            errors = getattr(error, "errors", None) or {error_block: str(error)}
+            ack(response_action="errors", errors={k: v[:150] for k, v in errors.items()})
             return
         ack()
         if follow_up is not None:

@@ -253,3 +253,16 @@ def review_reminders_due(session: Session, now: datetime) -> set[tuple[str, str,
             if within_catch_up(instant + REMIND_AFTER, now)
             and (row.last_reviewed_at is None or row.last_reviewed_at < instant)}
 
+
+
+def progress_counts(session: Session, team_id: str, manager_id: str,
+                    today: date) -> dict[str, int]:
+    """Counts of the team's development: reports, plans, actions by status, overdue actions."""
+    plans = [plan for _, plan in team_plans(session, team_id, manager_id)]
+    counts = {"reports": len(plans), "plans": sum(p is not None for p in plans),
+              **dict.fromkeys(STATUSES, 0), "overdue": 0}
+    ids = [p.id for p in plans if p is not None]
+    for action in session.scalars(select(DevAction).where(DevAction.plan_id.in_(ids))):
+        counts[action.status] = counts.get(action.status, 0) + 1
+        counts["overdue"] += action.status != "done" and action.due < today
+    return counts

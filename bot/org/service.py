@@ -233,3 +233,13 @@ def managers(session: Session) -> list[ManagerRow]:
         .order_by(Person.team_id, Person.user_id)
     )
     return [ManagerRow(r.team_id, r.user_id, r.tz, r.boss_id) for r in rows]
+
+
+def boss_of(session: Session, team_id: str, user_id: str, *, purpose: str,
+            error: type[Exception] = OrgError) -> str:
+    """`user_id`'s manager; `error` saying what needs one (`purpose`) when they have none."""
+    boss_id = manager_of(session, team_id, user_id)
+    if boss_id is None:
+        raise error(f"{purpose} your manager, and you have none in Leadwell yet: ask them to "
+                    "confirm with `/team manager @name`.")
+    return boss_id

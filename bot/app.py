@@ -20,7 +20,9 @@ from bot.core.scheduler import Job
 from bot.lead_down import commands as lead_down_commands
 from bot.lead_down import jobs as lead_down_jobs
 from bot.lead_down import listeners as lead_down
+from bot.lead_up import jobs as lead_up_jobs
 from bot.lead_up import listeners as lead_up
+from bot.lead_up import talk_flows, talk_jobs
 from bot.lead_yourself import jobs as career_jobs
 from bot.lead_yourself import listeners as lead_yourself
 from bot.org import jobs as org_jobs
@@ -31,7 +33,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
-JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS, *lead_down_jobs.JOBS)
+JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS, *lead_down_jobs.JOBS,
+                         *lead_up_jobs.JOBS, *talk_jobs.JOBS)
 
 
 def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
@@ -50,7 +53,8 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     home.register(app, contexts)
     lead_yourself.register(app, contexts)
     lead_down.register(app, contexts)
-    lead_up.register(app)
+    lead_up.register(app, contexts)
+    talk_flows.register(app, contexts)
 
     @app.error
     def on_error(error: Exception, body: dict, respond: Respond | None) -> None:
@@ -68,13 +72,19 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def create_wsgi(app: App, sessions: sessionmaker) -> WSGIApp:
-    """`POST /slack/events` to Bolt, `GET /healthz` for load balancers, 404 elsewhere."""
+def create_wsgi(app: App, sessions: sessionmaker, *, default_tz: str = "UTC") -> WSGIApp:
+    """`POST /slack/events` to Bolt, `GET /healthz` for load balancers, `POST /api/metrics` for
+    CRMs, 404 elsewhere."""
+    from bot.lead_up import api
+
     slack = SlackRequestHandler(app)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
             return _health(sessions, start_response)
+        if environ.get("PATH_INFO") == api.PATH:  # answers 413 itself, in JSON, after the token
+            return api.metrics_api(environ, start_response, sessions=sessions, client=app.client,
+                                   max_bytes=MAX_BODY_BYTES, default_tz=default_tz)
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > MAX_BODY_BYTES:
             return _plain(start_response, "413 Payload Too Large", "request body too large")

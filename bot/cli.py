@@ -1,4 +1,5 @@
-"""The `bot` command: serve, socket, scheduler, tick, db and import-team."""
+"""The `bot` command: serve, socket, scheduler, tick, db, import-team, import-metrics and
+api-token."""
 
 from __future__ import annotations
 
@@ -50,6 +51,10 @@ def build_parser() -> Parser:
     db.add_argument("action", choices=["upgrade", "current"])
     team = commands.add_parser("import-team", help="load reporting lines from a CSV file")
     team.add_argument("file", help="CSV with columns manager,report (Slack ids or emails)")
+    figures = commands.add_parser("import-metrics", help="load sales figures from a CSV file")
+    figures.add_argument("file", help="CSV with columns manager,period,sales,target,pipeline "
+                         "then optional metric columns")
+    commands.add_parser("api-token", help="create or rotate the token of POST /api/metrics")
     return parser
 
 
@@ -79,6 +84,8 @@ REQUIRED = {
     "scheduler": [BOT_TOKEN],
     "tick": [BOT_TOKEN],
     "import-team": [BOT_TOKEN],
+    "import-metrics": [BOT_TOKEN],
+    "api-token": [BOT_TOKEN],
     "db": [],
 }
 
@@ -99,4 +106,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(runtime.tick_once(settings, args.at).line())
     elif args.command == "import-team":
         return runtime.import_team(settings, args.file)
+    elif args.command == "import-metrics":
+        return runtime.import_metrics(settings, args.file)
+    elif args.command == "api-token":
+        return runtime.api_token(settings)
     return 0

@@ -8,11 +8,13 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.core.home import HomeSection, publish_home
 from bot.lead_down.home import home_section as lead_down_section
+from bot.lead_up.home import home_section as lead_up_section
 from bot.lead_yourself.home import home_section as lead_yourself_section
 from bot.org.context import ContextFactory
 from bot.org.home import home_section as org_section
 
-SECTIONS: tuple[HomeSection, ...] = (org_section, lead_yourself_section, lead_down_section)
+SECTIONS: tuple[HomeSection, ...] = (org_section, lead_yourself_section, lead_down_section,
+                                     lead_up_section)
 
 
 def publish(sessions: sessionmaker, client: WebClient, team_id: str, user_id: str,

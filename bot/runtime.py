@@ -1,11 +1,14 @@
-"""What each CLI command starts: the server, Socket Mode, the scheduler, a tick, an import."""
+"""What each CLI command starts: the server, Socket Mode, the scheduler, a tick, an import,
+an API token."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from slack_sdk import WebClient
 from sqlalchemy.orm import sessionmaker
 
 from bot.core import migrate
@@ -47,8 +50,9 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
         make_scheduler(sessions=sessions, client=client, jobs=JOBS,
                        seconds=settings.tick_seconds).start()
     log.info("serving on port %s (scheduler %s)", port, "on" if scheduler else "off")
-    waitress.serve(create_wsgi(app, sessions), host="0.0.0.0", port=port,
-                   threads=settings.workers, ident="leadwell", _quiet=True)
+    waitress.serve(create_wsgi(app, sessions, default_tz=settings.default_timezone),
+                   host="0.0.0.0", port=port, threads=settings.workers, ident="leadwell",
+                   _quiet=True)
 
 
 def socket(settings: Settings, *, scheduler: bool) -> None:
@@ -82,16 +86,51 @@ def tick_once(settings: Settings, at: datetime) -> TickSummary:
 
 
 def import_team(settings: Settings, path: str) -> int:
-    from bot.org.importer import ImportFileError, import_team_csv
+    from bot.org.importer import import_team_csv
+
+    def load(sessions: sessionmaker, client: WebClient) -> tuple[list[str], str]:
+        report = import_team_csv(path, sessions=sessions, client=client, now=datetime.now(UTC),
+                                 default_tz=settings.default_timezone)
+        return report.rejected, report.summary()
+
+    return run_import(settings, load)
+
+
+def import_metrics(settings: Settings, path: str) -> int:
+    from bot.lead_up.importer import import_metrics_csv
+
+    def load(sessions: sessionmaker, client: WebClient) -> tuple[list[str], str]:
+        outcome = import_metrics_csv(path, sessions=sessions, client=client,
+                                     now=datetime.now(UTC), default_tz=settings.default_timezone)
+        return outcome.lines(), outcome.summary()
+
+    return run_import(settings, load)
+
+
+def run_import(settings: Settings,
+               load: Callable[[sessionmaker, WebClient], tuple[list[str], str]]) -> int:
+    """Rejected rows to stderr, the summary to stdout; exit 2 if the file is unusable."""
+    from bot.org.importer import ImportFileError
 
     sessions = open_database(settings)
     try:
-        report = import_team_csv(path, sessions=sessions, client=build_client(settings),
-                                 now=datetime.now(UTC), default_tz=settings.default_timezone)
+        rejected, summary = load(sessions, build_client(settings))
     except ImportFileError as error:
         print(f"bot: error: {error}", file=sys.stderr)
         return 2
-    for line in report.rejected:
+    for line in rejected:
         print(line, file=sys.stderr)
-    print(report.summary())
-    return 1 if report.rejected else 0
+    print(summary)
+    return 1 if rejected else 0
+
+
+def api_token(settings: Settings) -> int:
+    """Create or rotate the workspace's token for `POST /api/metrics` and print it once."""
+    from bot.lead_up.api import create_token
+
+    sessions = open_database(settings)
+    team_id = build_client(settings).auth_test()["team_id"]
+    print(create_token(sessions, team_id, datetime.now(UTC)))
+    print(f"the API token of workspace {team_id} (shown once; any earlier token no longer "
+          "works)", file=sys.stderr)
+    return 0

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.lead_up import periods
 from bot.lead_up.models import LeadUpSettings, MetricReport
-from bot.org.service import manager_of
+from bot.org.service import boss_of, manager_of
 
+SENT_TO = "Reports go to"
 MAX_METRICS = 6
 MAX_NUMBER = 1e13
 LIMITS = {"explanation": 2000, "strategies": 2000, "metric_name": 40, "unit": 12}
@@ -193,10 +194,7 @@ def submit(session: Session, team_id: str, manager_id: str, figures: Figures, *,
     """Save the report as sent to the manager's manager; returns it and whether it replaces one
     already sent. Nothing is written when there is no boss (ReportError) or when sales are down
     without an explanation and strategies (ExplanationNeeded)."""
-    boss_id = manager_of(session, team_id, manager_id)
-    if boss_id is None:
-        raise ReportError("You have no manager in Leadwell yet, so there is nobody to send the "
-                          "report to: ask them to confirm with `/team manager @name`.")
+    boss_id = boss_of(session, team_id, manager_id, purpose=SENT_TO, error=ReportError)
     reasons = shortfalls(figures, previous_report(session, team_id, manager_id, figures.period))
     errors = missing_explanations(reasons, explanation, strategies)
     if errors:

@@ -7,10 +7,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
-
 from bot.lead_up import periods
 from bot.lead_up.models import MetricReport
 
@@ -39,6 +35,10 @@ def chart_points(series: Sequence[tuple[str, MetricReport | None]]) -> list[Char
 def sales_chart(points: Sequence[ChartPoint], *, title: str) -> bytes:
     """A 900x450 PNG of the last (up to) 12 points; missing periods are gaps."""
     points = list(points)[-MAX_POINTS:]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # 1 s to import: only when drawn
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from bot import home
+from bot.core import events, faults, ops
 from bot.core.config import Settings
+from bot.core.logs import ContextExecutor
+from bot.core.replies import explain
 from bot.core.scheduler import Job
 from bot.lead_down import commands as lead_down_commands
 from bot.lead_down import jobs as lead_down_jobs
@@ -32,7 +33,6 @@ from bot.org.context import ContextFactory
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000
-SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS, *lead_down_jobs.JOBS,
                          *lead_up_jobs.JOBS, *talk_jobs.JOBS)
 
@@ -44,8 +44,8 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
         client=client,
         signing_secret=settings.signing_secret,
         token_verification_enabled=False,
-        listener_executor=ThreadPoolExecutor(max_workers=settings.workers,
-                                             thread_name_prefix="listener"),
+        listener_executor=ContextExecutor(max_workers=settings.workers,
+                                          thread_name_prefix="listener"),
     )
     contexts = ContextFactory(sessions, settings.default_timezone, clock)
     org.register(app, contexts, extra=lead_down_commands.TEAM_SUBCOMMANDS,
@@ -56,55 +56,68 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     lead_up.register(app, contexts)
     talk_flows.register(app, contexts)
 
+    @app.middleware
+    def sticky_ack(context: BoltContext, next_: Callable[[], None]) -> None:
+        """Install an ack() that stays acknowledged when the listener fails afterwards."""
+        context["ack"] = faults.StickyAck()
+        next_()
+
     @app.error
-    def on_error(error: Exception, body: dict, respond: Respond | None) -> None:
-        """Log the failure and, where Slack gave a response URL, tell the person."""
-        log.error("listener failed: %s", error, exc_info=error)
-        if respond is not None and body.get("response_url"):
+    def on_error(error: Exception, body: dict, ack: Ack, response: BoltResponse | None,
+                 respond: Respond, client: WebClient) -> BoltResponse | None:
+        """Log the failure and tell the person to try again in a minute: in the answer to
+        Slack if the listener had not acknowledged, else with respond() or a DM."""
+        if faults.database_down(error):  # one line each: an outage fails every request
+            log.warning("listener failed, database unavailable: %s",
+                        str(error).splitlines()[0][:200])
+        else:
+            log.error("listener failed: %s", error, exc_info=error)
+        text = faults.apology(error)
+        unacknowledged = ack.response is None and response is not None
+        answer = faults.unacknowledged_answer(body, text) if unacknowledged else None
+        if answer is not None:
+            return answer
+        if body.get("response_url") or isinstance(body.get("user"), dict):  # someone to tell
             try:
-                respond(text=SORRY, response_type="ephemeral", replace_original=False)
+                explain(client, body, respond, text)
             except Exception:  # Slack itself may be what failed
                 log.warning("could not tell the user about the failure")
+        return BoltResponse(status=200, body="") if unacknowledged else None
 
     return app
 
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def create_wsgi(app: App, sessions: sessionmaker, *, default_tz: str = "UTC") -> WSGIApp:
-    """`POST /slack/events` to Bolt, `GET /healthz` for load balancers, `POST /api/metrics` for
-    CRMs, 404 elsewhere."""
+def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
+                default_tz: str = "UTC") -> ops.WSGIApp:
+    """`POST /slack/events` to Bolt (a signed event already processed is answered at once),
+    `POST /api/metrics` for CRMs, `GET /healthz` (alive), `/readyz` (database reachable and
+    migrated) and `/metrics` (Prometheus), 404 elsewhere; every request timed and tagged with
+    a request id (bot/core/ops.py)."""
     from bot.lead_up import api
 
     slack = SlackRequestHandler(app)
+    engine = sessions.kw["bind"]
+    ledger = events.EventLedger(sessions, signing_secret)
+    readiness = ops.Readiness(engine)
 
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            return _health(sessions, start_response)
-        if environ.get("PATH_INFO") == api.PATH:  # answers 413 itself, in JSON, after the token
+    def route(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO")
+        if path == "/healthz":
+            return ops.plain(start_response, "200 OK", "ok")
+        if path == "/readyz":
+            return readiness(environ, start_response)
+        if path == "/metrics":
+            return ops.metrics_page(engine, start_response)
+        if path == api.PATH:  # answers 413 itself, in JSON, after the token
+            environ[ops.KIND] = "api"
             return api.metrics_api(environ, start_response, sessions=sessions, client=app.client,
                                    max_bytes=MAX_BODY_BYTES, default_tz=default_tz)
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return _plain(start_response, "413 Payload Too Large", "request body too large")
-        return slack(environ, start_response)
+            return ops.plain(start_response, "413 Payload Too Large", "request body too large")
+        body = ops.read_body(environ)
+        environ[ops.KIND] = ops.request_kind(body)
+        repeat = events.answer_repeat(ledger, body, environ, start_response)
+        return repeat if repeat is not None else slack(environ, start_response)
 
-    return application
-
-
-def _health(sessions: sessionmaker, start_response: Callable[..., Any]) -> Iterable[bytes]:
-    try:
-        with sessions() as session:
-            session.execute(text("SELECT 1"))
-    except Exception as error:
-        log.warning("health check failed: %s", type(error).__name__)
-        return _plain(start_response, "503 Service Unavailable", "database unavailable")
-    return _plain(start_response, "200 OK", "ok")
-
-
-def _plain(start_response: Callable[..., Any], status: str, body: str) -> list[bytes]:
-    data = body.encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(data)))])
-    return [data]
+    return ops.observed(route)

@@ -40,6 +40,7 @@ class Settings:
     slack_api_url: str = DEFAULT_API_URL
     port: int = 3000
     log_level: str = "INFO"
+    log_format: str = "text"
     default_timezone: str = "UTC"
     workers: int = 16
     tick_seconds: int = 60
@@ -67,6 +68,9 @@ class Settings:
             raise SettingsError(
                 f"LOG_LEVEL={level!r} must be DEBUG, INFO, WARNING, ERROR or CRITICAL"
             )
+        log_format = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+        if log_format not in {"text", "json"}:
+            raise SettingsError(f"LOG_FORMAT={log_format!r} must be text or json")
         api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
         if not api_url.startswith(("http://", "https://")):
             raise SettingsError("SLACK_API_URL must start with http:// or https://")
@@ -79,6 +83,7 @@ class Settings:
             slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
             port=port,
             log_level=level,
+            log_format=log_format,
             default_timezone=tz,
             workers=_int(env, "WORKERS", 16),
             tick_seconds=_int(env, "TICK_SECONDS", 60),

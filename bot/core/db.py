@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -45,8 +47,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# libpq: fail fast when PostgreSQL is unreachable (connect, dead peer, silent idle socket)
+PG_CONNECT_ARGS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
+                   "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 15000}
+STATEMENT_TIMEOUT_MS = 30_000  # no request or tick waits longer on one statement
+# what the database being unreachable, slow or restarting looks like (not a bug of ours)
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
+
+
 def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite gets its folder, WAL, foreign keys and a busy timeout.
+    """An engine for `url`; SQLite gets its folder, WAL, foreign keys and a busy timeout;
+    PostgreSQL gets pre-ping, short connect and pool timeouts and a statement timeout.
 
     `pool_size` should cover the threads that use the database at once (listeners, scheduler).
     """
@@ -56,6 +67,10 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": 30})
     elif url.startswith("postgresql"):
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_timeout", 10)
+        kwargs.setdefault("pool_recycle", 1800)
+        kwargs.setdefault("connect_args", {
+            **PG_CONNECT_ARGS, "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
     if path is not None or url.startswith("postgresql"):
         kwargs.setdefault("pool_size", pool_size)
         kwargs.setdefault("max_overflow", 5)

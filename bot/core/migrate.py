@@ -53,6 +53,8 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
         if engine.dialect.name != "postgresql":
             yield connection
             return
+        # waiting for another replica's migration, or migrating, may exceed statement_timeout
+        connection.execute(text("SET statement_timeout = 0"))
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
         connection.commit()
         try:
@@ -60,6 +62,7 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
         finally:
             connection.rollback()
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+            connection.execute(text("RESET statement_timeout"))  # back to the engine's default
             connection.commit()
 
 

@@ -1,0 +1,110 @@
+"""Slack's event retries: each `event_id` is processed once.
+
+The WSGI layer records a signed event's id in `processed_events` (INSERT … ON CONFLICT DO
+NOTHING) before Bolt sees it; a retry (X-Slack-Retry-Num) of an event already recorded is
+answered 200 at once. Only requests whose signature checks out are recorded, so forged ones
+can't claim an id. Rows older than a day are deleted, at most once an hour per process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import delete
+from sqlalchemy.orm import sessionmaker
+
+from bot.core.db import UNAVAILABLE, insert_ignoring_conflicts
+from bot.core.models import ProcessedEvent
+from bot.core.ops import plain
+
+log = logging.getLogger(__name__)
+KEEP = timedelta(days=1)
+PURGE_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The parts of an Events API `event_callback` that identify it."""
+
+    event_id: str
+    team_id: str
+
+
+def envelope(body: bytes) -> Envelope | None:
+    """The event's id and workspace when `body` is an `event_callback`, else None."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("type") != "event_callback":
+        return None
+    event_id, team_id = data.get("event_id"), data.get("team_id") or ""
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 64:
+        return None
+    return Envelope(event_id, str(team_id)[:32])
+
+
+class EventLedger:
+    """Which events this deployment has already processed (shared by every replica)."""
+
+    def __init__(self, sessions: sessionmaker, signing_secret: str,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.sessions = sessions
+        self.verifier = SignatureVerifier(signing_secret)
+        self.clock = clock
+        self.purged_at: datetime | None = None
+        self.lock = threading.Lock()
+
+    def signed(self, body: bytes, environ: dict[str, Any]) -> bool:
+        """Whether `body` carries a valid, recent Slack signature."""
+        try:
+            return self.verifier.is_valid(body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+                                          environ.get("HTTP_X_SLACK_SIGNATURE"))
+        except ValueError:  # a timestamp that is not a number
+            return False
+
+    def first_time(self, event: Envelope) -> bool:
+        """Record `event`; False if it was recorded before. Raises if the database fails."""
+        now = self.clock()
+        row = {"event_id": event.event_id, "team_id": event.team_id, "received_at": now}
+        with self.sessions.begin() as session:
+            new = insert_ignoring_conflicts(session, ProcessedEvent, [row],
+                                            returning=ProcessedEvent.event_id)
+            if self._purge_due(now):
+                session.execute(delete(ProcessedEvent)
+                                .where(ProcessedEvent.received_at < now - KEEP))
+        return bool(new)
+
+    def _purge_due(self, now: datetime) -> bool:
+        with self.lock:
+            if self.purged_at is not None and now - self.purged_at < PURGE_EVERY:
+                return False
+            self.purged_at = now
+            return True
+
+
+def answer_repeat(ledger: EventLedger, body: bytes, environ: dict[str, Any],
+                  start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+    """200 at once for a signed event already processed, or when it can't be recorded (the
+    database is down: acknowledged all the same, never a storm of 500s); None to let Bolt
+    handle the request."""
+    event = envelope(body)
+    if event is None or not ledger.signed(body, environ):
+        return None  # not an event, or Bolt answers 401
+    try:
+        if ledger.first_time(event):
+            return None
+    except UNAVAILABLE as error:
+        log.warning("event %s acknowledged, not processed: database unavailable (%s)",
+                    event.event_id, type(error).__name__)
+        return plain(start_response, "200 OK", "")
+    log.info("event %s already processed; retry %s acknowledged", event.event_id,
+             environ.get("HTTP_X_SLACK_RETRY_NUM", "-"))
+    return plain(start_response, "200 OK", "")

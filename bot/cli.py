@@ -55,6 +55,10 @@ def build_parser() -> Parser:
     figures.add_argument("file", help="CSV with columns manager,period,sales,target,pipeline "
                          "then optional metric columns")
     commands.add_parser("api-token", help="create or rotate the token of POST /api/metrics")
+    outbox = commands.add_parser("deliveries", help="list scheduled deliveries, newest first")
+    outbox.add_argument("--failed", action="store_true", help="only failed ones")
+    outbox.add_argument("--pending", action="store_true", help="only pending ones")
+    outbox.add_argument("--limit", type=int, default=50, help="at most N lines (default 50)")
     return parser
 
 
@@ -64,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         from bot.core.logs import setup_logging
 
-        setup_logging(settings.log_level, settings.secrets)
+        setup_logging(settings.log_level, settings.secrets, settings.log_format)
         return run(args, settings)
     except SettingsError as error:
         print(f"bot: error: {error}", file=sys.stderr)
@@ -76,6 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        from bot.core.db import UNAVAILABLE
+
+        if not isinstance(error, UNAVAILABLE):
+            raise
+        print(f"bot: error: the database is unavailable: {str(error).splitlines()[0][:200]}",
+              file=sys.stderr)
+        return 1
 
 
 REQUIRED = {
@@ -87,6 +99,7 @@ REQUIRED = {
     "import-metrics": [BOT_TOKEN],
     "api-token": [BOT_TOKEN],
     "db": [],
+    "deliveries": [],
 }
 
 
@@ -96,6 +109,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "db":
         return runtime.db_command(settings, args.action)
+    if args.command == "deliveries":
+        statuses = [s for s in ("failed", "pending") if getattr(args, s)]
+        return runtime.deliveries(settings, statuses, max(args.limit, 1))
     if args.command == "serve":
         runtime.serve(settings, port=args.port or settings.port, scheduler=not args.no_scheduler)
     elif args.command == "socket":

@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.core import migrate
 from bot.core.config import Settings
 from bot.core.db import make_engine, make_sessions
+from bot.core.leader import leadership_for
 from bot.core.scheduler import TickSummary, make_scheduler, tick
 from bot.core.slack import build_client
 
@@ -48,9 +49,11 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
     app = create_app(settings, sessions, client)
     if scheduler:
         make_scheduler(sessions=sessions, client=client, jobs=JOBS,
-                       seconds=settings.tick_seconds).start()
+                       seconds=settings.tick_seconds,
+                       leadership=leadership_for(settings.database_url)).start()
     log.info("serving on port %s (scheduler %s)", port, "on" if scheduler else "off")
-    waitress.serve(create_wsgi(app, sessions, default_tz=settings.default_timezone),
+    waitress.serve(create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
+                               default_tz=settings.default_timezone),
                    host="0.0.0.0", port=port, threads=settings.workers, ident="leadwell",
                    _quiet=True)
 
@@ -65,7 +68,8 @@ def socket(settings: Settings, *, scheduler: bool) -> None:
     client = build_client(settings)
     if scheduler:
         make_scheduler(sessions=sessions, client=client, jobs=JOBS,
-                       seconds=settings.tick_seconds).start()
+                       seconds=settings.tick_seconds,
+                       leadership=leadership_for(settings.database_url)).start()
     SocketModeHandler(create_app(settings, sessions, client), settings.app_token).start()
 
 
@@ -75,7 +79,8 @@ def scheduler(settings: Settings) -> None:
     sessions = open_database(settings)
     log.info("scheduler running every %ss", settings.tick_seconds)
     make_scheduler(sessions=sessions, client=build_client(settings), jobs=JOBS,
-                   seconds=settings.tick_seconds, blocking=True).start()
+                   seconds=settings.tick_seconds, blocking=True,
+                   leadership=leadership_for(settings.database_url)).start()
 
 
 def tick_once(settings: Settings, at: datetime) -> TickSummary:
@@ -83,6 +88,16 @@ def tick_once(settings: Settings, at: datetime) -> TickSummary:
 
     sessions = open_database(settings)
     return tick(at.astimezone(UTC), sessions=sessions, client=build_client(settings), jobs=JOBS)
+
+
+def deliveries(settings: Settings, statuses: list[str], limit: int) -> int:
+    """Print the outbox as a table (database only, no Slack token)."""
+    from bot.core.deliveries import latest, table
+
+    with open_database(settings).begin() as session:
+        rows = latest(session, statuses, limit)
+    print("\n".join(table(rows)))
+    return 0
 
 
 def import_team(settings: Settings, path: str) -> int:

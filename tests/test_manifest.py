@@ -30,6 +30,7 @@ SCOPE_OF = {
     "views_update": None,
     "views_push": None,
     "files_upload_v2": "files:write",
+    "conversations_history": ("im:history", "mpim:history"),  # the outbox's search after a crash
 }
 SCOPE_OF_EVENT = {"app_home_opened": None, "user_change": "users:read", "message.im": "im:history"}
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.db import insert_ignoring_conflicts
+from bot.core import outbox
+from bot.core.db import UNAVAILABLE, insert_ignoring_conflicts
+from bot.core.leader import Leadership
+from bot.core.metrics import REGISTRY
 from bot.core.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -33,7 +36,13 @@ class Due:
 
 
 class Job(Protocol):
-    """Scheduled work of a practice."""
+    """Scheduled work of a practice.
+
+    Optional hooks, for the outbox's recovery of a message whose sending was not recorded:
+    `adopt(session, delivery, posted, now)` records what `send` records about its message
+    (found at `posted`), and `channel_of(session, client, delivery)` names the conversation to
+    search when the message does not go to the recipient's DM.
+    """
 
     kind: str
 
@@ -46,16 +55,23 @@ class Job(Protocol):
 
 @dataclass
 class TickSummary:
+    """What one tick did: deliveries newly claimed, and the outcomes of its attempts."""
+
     at: datetime
     due: int = 0
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    retrying: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return any((self.due, self.sent, self.skipped, self.failed, self.retrying))
 
     def line(self) -> str:
         return (
             f"tick {self.at.isoformat()}: {self.due} newly due, {self.sent} sent, "
-            f"{self.skipped} skipped, {self.failed} failed"
+            f"{self.skipped} skipped, {self.failed} failed, {self.retrying} retrying"
         )
 
 
@@ -72,49 +88,58 @@ def claim(session: Session, dues: Sequence[Due], now: datetime) -> list[int]:
 def tick(
     now: datetime, *, sessions: sessionmaker, client: WebClient, jobs: Sequence[Job]
 ) -> TickSummary:
-    """Run every job once for `now`; each delivery is recorded before it is sent."""
+    """Claim what is due at `now`, then work every pending delivery of these jobs that is free:
+    new ones, retries whose time has come, and ones a crashed or slower runner left behind.
+
+    Leases are taken at `now` plus the time this tick has run (a long tick keeps them honest).
+    """
     summary = TickSummary(at=now)
     for job in jobs:
         with sessions.begin() as session:
-            ids = claim(session, list(job.collect(session, now)), now)
-        summary.due += len(ids)
-        for delivery_id in ids:
-            outcome = _deliver(job, delivery_id, sessions=sessions, client=client, now=now)
+            dues = list(job.collect(session, now))
+            gone = outbox.deactivated(session, {d.team_id for d in dues})
+            summary.due += len(claim(session, [d for d in dues
+                                               if (d.team_id, d.recipient) not in gone], now))
+    by_kind = {job.kind: job for job in jobs}
+    started = time.monotonic()
+    with sessions.begin() as session:
+        summary.failed += outbox.expire_stale(session, list(by_kind), now)
+        ids = outbox.due_ids(session, list(by_kind), now)
+    for delivery_id in ids:
+        at = now + timedelta(seconds=time.monotonic() - started)
+        attempt = outbox.acquire(sessions, delivery_id, at)
+        if attempt is None:  # another runner has it
+            continue
+        outcome = outbox.work(by_kind[attempt.kind], attempt, sessions=sessions, client=client,
+                              now=now, at=at)
+        if outcome != "lost":
             setattr(summary, outcome, getattr(summary, outcome) + 1)
     return summary
 
 
-def _deliver(job: Job, delivery_id: int, *, sessions: sessionmaker, client: WebClient,
-             now: datetime) -> str:
-    try:
-        with sessions.begin() as session:
-            delivery = session.get_one(Delivery, delivery_id)
-            sent = job.send(session, client, delivery, now)
-            delivery.status = "sent" if sent else "skipped"
-            delivery.sent_at = now if sent else None
-            return delivery.status
-    except SlackApiError as error:
-        reason = str(error.response.get("error") or error.response.status_code)
-    except Exception as error:
-        log.exception("delivery %s (%s) failed", delivery_id, job.kind)
-        reason = type(error).__name__
-    with sessions.begin() as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.status, delivery.error = "failed", reason
-    log.warning("delivery %s (%s) failed: %s", delivery_id, job.kind, reason)
-    return "failed"
-
-
 def make_scheduler(
     *, sessions: sessionmaker, client: WebClient, jobs: Sequence[Job], seconds: int,
-    blocking: bool = False,
+    blocking: bool = False, leadership: Leadership | None = None,
 ) -> BaseScheduler:
-    """An APScheduler that only fires `tick` every `seconds`; the database decides the rest."""
+    """An APScheduler that only fires `tick` every `seconds`; the database decides the rest.
+
+    With `leadership`, each period first keeps or tries to take the lock (bot/core/leader.py)
+    and only the leader ticks; without, this process always ticks.
+    """
     scheduler: BaseScheduler = BlockingScheduler() if blocking else BackgroundScheduler()
+    election = leadership or Leadership()
 
     def run() -> None:
-        summary = tick(datetime.now(UTC), sessions=sessions, client=client, jobs=jobs)
-        if summary.due:
+        if not election.check():
+            return
+        now = datetime.now(UTC)
+        try:
+            summary = tick(now, sessions=sessions, client=client, jobs=jobs)
+        except UNAVAILABLE as error:  # the next tick retries; what was due still goes out once
+            log.warning("tick skipped, database unavailable: %s", type(error).__name__)
+            return
+        REGISTRY.tick_done(now)
+        if summary.busy:
             log.info(summary.line())
 
     scheduler.add_job(run, "interval", seconds=seconds, id="tick", max_instances=1,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +59,43 @@ def dm_channel(client: WebClient, user_id: str) -> str:
     return channel
 
 
+@dataclass
+class Tag:
+    """Slack message `metadata` put on every message posted inside `tagged()` (the scheduler
+    tags a delivery's messages with its key); `posted` is where the first one landed."""
+
+    metadata: dict[str, Any]
+    posted: Posted | None = None
+
+
+_tag: ContextVar[Tag | None] = ContextVar("leadwell_message_tag", default=None)
+
+
+@contextmanager
+def tagged(metadata: dict[str, Any]) -> Iterator[Tag]:
+    """Within this block, `post_message` and `send_dm` attach `metadata` to what they post."""
+    tag = Tag(metadata)
+    token = _tag.set(tag)
+    try:
+        yield tag
+    finally:
+        _tag.reset(token)
+
+
+def post_message(client: WebClient, channel: str, *, text: str,
+                 blocks: list[Any] | None = None, **extra: Any) -> Posted:
+    """chat.postMessage, carrying the current `tagged()` metadata if any."""
+    tag = _tag.get()
+    if tag is not None:
+        extra.setdefault("metadata", tag.metadata)
+    response = client.chat_postMessage(channel=channel, text=text, blocks=blocks, **extra)
+    posted = Posted(channel=response["channel"], ts=response["ts"])
+    if tag is not None and tag.posted is None:
+        tag.posted = posted
+    return posted
+
+
 def send_dm(client: WebClient, user_id: str, *, text: str, blocks: list[Any] | None = None,
             **extra: Any) -> Posted:
     """Post a DM from the bot to `user_id`; `text` is the notification fallback."""
-    channel = dm_channel(client, user_id)
-    response = client.chat_postMessage(channel=channel, text=text, blocks=blocks, **extra)
-    return Posted(channel=response["channel"], ts=response["ts"])
+    return post_message(client, dm_channel(client, user_id), text=text, blocks=blocks, **extra)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
-from bot.core.slack import send_dm
+from bot.core.slack import Posted, send_dm
 from bot.lead_down import devplan, devplan_views, service, views
 from bot.lead_down.models import Question
 from bot.lead_down.service import DueQuestion
@@ -26,13 +26,22 @@ class MondayQuestion:
             yield Due(due.team_id, due.report_id, self.kind, due.week, ref=due.manager_id)
 
     def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
-        due = DueQuestion(delivery.team_id, delivery.recipient, delivery.ref, delivery.period)
-        question = service.record_question(session, due, now)
-        message = views.question_message(question)
-        posted = send_dm(client, question.report_id, text=message.text,
+        message = views.question_message(self._question(session, delivery, now))
+        posted = send_dm(client, delivery.recipient, text=message.text,
                          blocks=message.blocks_dicts())
-        question.channel, question.ts = posted.channel, posted.ts
+        self.adopt(session, delivery, posted, now)
         return True
+
+    def adopt(self, session: Session, delivery: Delivery, posted: Posted, now: datetime) -> None:
+        """Record where the question is, so DM replies become its answer (also after a crash
+        between posting it and recording it)."""
+        question = self._question(session, delivery, now)
+        question.channel, question.ts = posted.channel, posted.ts
+
+    @staticmethod
+    def _question(session: Session, delivery: Delivery, now: datetime) -> Question:
+        due = DueQuestion(delivery.team_id, delivery.recipient, delivery.ref, delivery.period)
+        return service.record_question(session, due, now)
 
 
 class QuestionReminder:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.core.blocks import Message
 from bot.core.calendar import local_today
 from bot.core.forms import FormErrors, selected_date, selected_option, value
+from bot.core.slack import post_message
 from bot.lead_up import debrief, debrief_views, plan, plan_views, report_flows
 from bot.lead_up.debrief import ActionDraft, DebriefError
 from bot.lead_up.ids import Action, BlockId, slot_block
@@ -189,9 +190,8 @@ def post_agenda(session: Session, client: WebClient, team_id: str, manager_id: s
     agenda = debrief.agenda(session, row, local_today(now, manager.tz))
     message = debrief_views.agenda_message(agenda)
     row.channel = group_dm(client, row.manager_id, row.boss_id)
-    posted = client.chat_postMessage(channel=row.channel, text=message.text,
-                                     blocks=message.blocks_dicts())
-    row.ts = posted["ts"]
+    row.ts = post_message(client, row.channel, text=message.text,
+                          blocks=message.blocks_dicts()).ts
     if agenda.reports:
         last = agenda.reports[-1][0]
         report_flows.upload_chart(client, row.channel, last,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.core.calendar import first_business_day, local_instant, local_today, within_catch_up
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
-from bot.core.slack import send_dm
+from bot.core.slack import Posted, send_dm
 from bot.lead_down.models import Holiday
 from bot.lead_up import debrief, debrief_flows, periods, report_views, reports
 from bot.lead_up.models import LeadUpSettings
@@ -78,6 +78,15 @@ class MonthlyDebrief:
     def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
         return debrief_flows.post_agenda(session, client, delivery.team_id, delivery.recipient,
                                          delivery.period, now)
+
+    def adopt(self, session: Session, delivery: Delivery, posted: Posted, now: datetime) -> None:
+        """The agenda was posted but not recorded: record where it is (no second chart)."""
+        row = debrief.ensure(session, delivery.team_id, delivery.recipient, delivery.period, now)
+        row.channel, row.ts = posted.channel, posted.ts
+
+    def channel_of(self, session: Session, client: WebClient, delivery: Delivery) -> str:
+        """The agenda goes to the group DM of the manager and their boss (`ref`)."""
+        return debrief_flows.group_dm(client, delivery.recipient, delivery.ref)
 
 
 JOBS = (ReportReminder(), MonthlyDebrief())

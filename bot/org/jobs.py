@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
-from bot.core.slack import send_dm
+from bot.core.slack import Posted, send_dm
 from bot.org import service, views
 from bot.org.models import ProposalStatus
 
@@ -39,8 +39,14 @@ class ProposalReminder:
             with contextlib.suppress(SlackApiError):
                 client.chat_update(channel=proposal.dm_channel, ts=proposal.dm_ts,
                                    text=moved.text, blocks=moved.blocks_dicts())
-        proposal.dm_channel, proposal.dm_ts = posted.channel, posted.ts
+        self.adopt(session, delivery, posted, now)
         return True
+
+    def adopt(self, session: Session, delivery: Delivery, posted: Posted, now: datetime) -> None:
+        """The reminder's buttons are the live ones from now on."""
+        proposal = service.get_proposal(session, delivery.team_id, int(delivery.ref))
+        if proposal is not None:
+            proposal.dm_channel, proposal.dm_ts = posted.channel, posted.ts
 
 
 class ProposalExpiry:

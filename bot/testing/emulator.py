@@ -261,8 +261,28 @@ class SlackEmulator:
         """Answer 429 + Retry-After when ``method`` is called faster than ``per_second``."""
         self._faults.rate_limit(method, per_second)
 
+    def chaos(
+        self,
+        rate: float = 0.2,
+        statuses: tuple[int, ...] = (429, 500, 503),
+        retry_after: int = 1,
+        methods: tuple[str, ...] = ("chat.postMessage", "conversations.open"),
+        seed: int | None = None,
+    ) -> None:
+        """Fail a random share ``rate`` of the calls of ``methods`` ("*" = any) with one of
+        ``statuses`` (429 carries ``Retry-After: retry_after``; 200 is ``ok: false``).
+
+        Off by default; ``rate=0`` switches it off. Draws come from ``random.Random(seed)``, so a
+        seed repeats the same faults for the same order of calls. Explicit ``fail`` rules win.
+        """
+        self._faults.chaos(rate, statuses, retry_after, methods, seed)
+
+    def chaos_injected(self, method: str | None = None) -> int:
+        """How many calls chaos failed so far (of ``method``, or in all)."""
+        return self._faults.chaos_injected(method)
+
     def reset_faults(self) -> None:
-        """Remove all injected faults."""
+        """Remove all injected faults (chaos included, and its count)."""
         self._faults.reset()
 
     # inspection ----------------------------------------------------------------

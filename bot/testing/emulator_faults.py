@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -55,6 +57,25 @@ class _Bucket:
         return max(1, math.ceil((1.0 - self.tokens) / self.rate))
 
 
+@dataclass
+class _Chaos:
+    """Fail each call of ``methods`` with probability ``rate``, a status drawn from ``statuses``."""
+
+    rate: float
+    statuses: tuple[int, ...]
+    retry_after: int
+    methods: frozenset[str]
+    rng: random.Random = field(default_factory=random.Random)
+
+    def draw(self, method: str) -> Failure | None:
+        if method not in self.methods and "*" not in self.methods:
+            return None
+        if self.rng.random() >= self.rate:
+            return None
+        status = self.statuses[self.rng.randrange(len(self.statuses))]
+        return _Rule(remaining=0, status=status, retry_after=self.retry_after).failure()
+
+
 class Faults:
     """Thread-safe registry of injected faults; ``"*"`` matches every method."""
 
@@ -63,6 +84,8 @@ class Faults:
         self._failures: dict[str, list[_Rule]] = {}
         self._delays: dict[str, list[_Rule]] = {}
         self._buckets: dict[str, _Bucket] = {}
+        self._chaos: _Chaos | None = None
+        self._injected: Counter[str] = Counter()  # chaos failures per method
 
     def fail(
         self, method: str, status: int, retry_after: int, times: int, error: str | None
@@ -84,12 +107,30 @@ class Faults:
         with self._lock:
             self._buckets[method] = _Bucket(per_second, max(per_second, 1.0), time.monotonic())
 
+    def chaos(self, rate: float, statuses: tuple[int, ...], retry_after: int,
+              methods: tuple[str, ...], seed: int | None) -> None:
+        """Fail a random share ``rate`` of the calls of ``methods``; rate 0 switches it off."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if rate and not statuses:
+            raise ValueError("statuses must not be empty")
+        with self._lock:
+            self._chaos = _Chaos(rate, tuple(statuses), retry_after, frozenset(methods),
+                                 random.Random(seed)) if rate else None
+
+    def chaos_injected(self, method: str | None = None) -> int:
+        """How many calls chaos failed (of ``method``, or in all)."""
+        with self._lock:
+            return self._injected[method] if method else sum(self._injected.values())
+
     def reset(self) -> None:
-        """Remove every injected fault."""
+        """Remove every injected fault (chaos too) and zero the chaos count."""
         with self._lock:
             self._failures.clear()
             self._delays.clear()
             self._buckets.clear()
+            self._chaos = None
+            self._injected.clear()
 
     @staticmethod
     def _pop(rules: dict[str, list[_Rule]], method: str) -> _Rule | None:
@@ -110,6 +151,10 @@ class Faults:
             rule = self._pop(self._failures, method)
             if rule is not None:
                 return (delay.seconds if delay else 0.0), rule.failure()
+            failure = self._chaos.draw(method) if self._chaos else None
+            if failure is not None:
+                self._injected[method] += 1
+                return (delay.seconds if delay else 0.0), failure
             for key in (method, "*"):
                 bucket = self._buckets.get(key)
                 wait = bucket.take() if bucket else 0

@@ -69,6 +69,17 @@ class BotProcess:
     def log(self) -> str:
         return self._log.read_text(errors="replace")
 
+    @property
+    def pid(self) -> int | None:
+        """The process id of the running `bot serve`, if started."""
+        return self._process.pid if self._process is not None else None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no shutdown code runs, the OS closes its sockets."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()

@@ -112,16 +112,18 @@ def test_reports_need_a_boss_and_are_private(org) -> None:
                            strategies="", now=T0)
         report, _ = reports.submit(s, "T1", "UANN", figures("2026-11", 200), explanation="",
                                    strategies="", now=T0)
+        assert report.boss_id == "UBOSS"
         for reader in ("UANN", "UBOSS"):
             reports.check_reader(s, "T1", "UANN", reader)
-            assert reports.readable_report(s, "T1", report.id, reader) is report
         for outsider in ("UBOB", "UCAT", "UPEER"):
             with pytest.raises(AccessDenied):
                 reports.check_reader(s, "T1", "UANN", outsider)
-            with pytest.raises(AccessDenied):
-                reports.readable_report(s, "T1", report.id, outsider)
-        with pytest.raises(AccessDenied):  # the same id in another workspace
-            reports.readable_report(s, "T2", report.id, "UBOSS")
+        with pytest.raises(AccessDenied):  # Boss manages Ann in T1 only
+            reports.check_reader(s, "T2", "UANN", "UBOSS")
+        with pytest.raises(ReportError, match="not started"):
+            reports.check_period("2099-01", "monthly", T0.date())
+        with pytest.raises(ReportError, match="You report monthly"):
+            reports.check_period("2026-W05", "monthly", T0.date())
 
 
 def test_series_has_gaps_for_missing_periods(org) -> None:

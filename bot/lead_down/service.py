@@ -88,6 +88,15 @@ def holidays(session: Session, team_id: str, since: date) -> list[date]:
         Holiday.team_id == team_id, Holiday.day >= since).order_by(Holiday.day)))
 
 
+def holidays_by_team(session: Session, since: date) -> dict[str, frozenset[date]]:
+    """Workspace holidays from `since` on (holidays are set with `/team holidays`)."""
+    found: dict[str, set[date]] = {}
+    for team_id, day in session.execute(select(Holiday.team_id, Holiday.day)
+                                        .where(Holiday.day >= since)):
+        found.setdefault(team_id, set()).add(day)
+    return {team: frozenset(days) for team, days in found.items()}
+
+
 def add_holiday(session: Session, team_id: str, day: date) -> None:
     insert_ignoring_conflicts(session, Holiday, [{"team_id": team_id, "day": day}])
 

@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 from bot.core.blocks import Message, button, clip, context, header, markdown
 from bot.core.forms import date_input, select_input, text_input
 from bot.core.replies import escape
-from bot.lead_up import periods
+from bot.lead_up import periods, reports
 from bot.lead_up.debrief import LIMITS, MAX_ACTIONS, ActionDraft, Agenda
 from bot.lead_up.ids import DEBRIEF, Action, BlockId, Callback, slot_block
 from bot.lead_up.models import Debrief, DebriefAction, MetricReport
@@ -73,11 +73,10 @@ def agenda_message(agenda: Agenda) -> Message:
 
 
 def _figure_line(report: MetricReport, previous: MetricReport | None) -> str:
-    attainment = f"{report.sales / report.target * 100:.0f}% of target" if report.target \
-        else "no target"
     before = f", {fmt(previous.sales)} the period before" if previous else ""
     return (f"• {periods.label(report.period)}: sales *{fmt(report.sales)}* against "
-            f"{fmt(report.target)} ({attainment}{before}); pipeline {fmt(report.pipeline)}")
+            f"{fmt(report.target)} ({reports.attainment(report)}{before}); "
+            f"pipeline {fmt(report.pipeline)}")
 
 
 def development_line(counts: dict[str, int]) -> str:

@@ -18,6 +18,7 @@ from bot.lead_up import periods
 from bot.lead_up.models import MetricReport
 from bot.lead_up.reports import (
     ReportError,
+    check_period,
     metrics_of,
     read_figures,
     report_for,
@@ -70,14 +71,9 @@ def record_figures(session: Session, team_id: str, manager_id: str, period_text:
     ReportError says why not: bad or off-cadence period, unknown metric, bad number, or a
     report already sent to the boss."""
     settings = settings_of(session, team_id, manager_id)
-    try:
-        period = periods.parse_period(period_text)
-    except ValueError as error:
-        raise ReportError(str(error)) from None
-    if periods.cadence_of(period) != settings.cadence:
-        example = periods.current_period(settings.cadence, now.date())
-        raise ReportError(f"<@{manager_id}> reports {settings.cadence}: use a period like "
-                          f"`{example}`, not `{period}`")
+    if not period_text.strip():
+        raise ReportError("the period is missing: YYYY-MM (a month) or YYYY-Www (a week)")
+    period = check_period(period_text, settings.cadence, now.date(), manager_id=manager_id)
     metrics = metrics_of(settings)
     names = [m.name for m in metrics]
     for name, value in raw.items():

@@ -13,19 +13,10 @@ from bot.core.calendar import first_business_day, local_instant, local_today, wi
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
 from bot.core.slack import Posted, send_dm
-from bot.lead_down.models import Holiday
+from bot.lead_down.service import holidays_by_team
 from bot.lead_up import debrief, debrief_flows, periods, report_views, reports
 from bot.lead_up.models import LeadUpSettings
 from bot.org import service as org
-
-
-def holidays_by_team(session: Session, since: date) -> dict[str, frozenset[date]]:
-    """Workspace holidays from `since` on (holidays are set with `/team holidays`)."""
-    found: dict[str, set[date]] = {}
-    for team_id, day in session.execute(select(Holiday.team_id, Holiday.day)
-                                        .where(Holiday.day >= since)):
-        found.setdefault(team_id, set()).add(day)
-    return {team: frozenset(days) for team, days in found.items()}
 
 
 def _managers_with_boss(session: Session, now: datetime) -> Iterator[tuple[

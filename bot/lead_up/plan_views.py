@@ -38,18 +38,18 @@ def plan_modal(goals: list[Goal], boss_id: str) -> View:
                 submit="Send to manager", close="Cancel", blocks=blocks)
 
 
-def goal_lines(goals: list[Goal]) -> str:
+def goal_lines(goals: list[Goal], *, for_boss: bool) -> str:
+    """Each goal with its progress and what it brings the boss (phrased for the reader) and
+    the manager."""
+    boss = "For you" if for_boss else "For my manager"
     return "\n".join(
         f"• *{escape(g.goal)}* ({STATUSES.get(g.status, g.status).lower()})\n"
-        f"   For you: {escape(g.boss)}\n   For me: {escape(g.mine)}" for g in goals)
+        f"   {boss}: {escape(g.boss)}\n   For me: {escape(g.mine)}" for g in goals)
 
 
 def plan_blocks(plan: ContributionPlan, goals: list[Goal], *, for_boss: bool) -> list[Block]:
-    """The goals, with the boss's view phrased for the boss."""
-    lines = goal_lines(goals)
-    if not for_boss:
-        lines = lines.replace("For you:", "For my manager:")
-    return [markdown(lines or "_No goals._"), context(status_line(plan, goals))]
+    return [markdown(goal_lines(goals, for_boss=for_boss) or "_No goals._"),
+            context(status_line(plan, goals))]
 
 
 def status_line(plan: ContributionPlan, goals: list[Goal]) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
@@ -34,31 +34,13 @@ def report_modal(ctx: RequestContext, period_text: str = "") -> View:
                               error=ReportError)
         settings = reports.settings_of(session, ctx.team_id, ctx.actor_id)
         today = ctx.today(session)
-        period = choose_period(period_text, settings.cadence, today)
+        period = reports.check_period(period_text, settings.cadence, today)
         choices = reports.period_choices(settings.cadence, today)
         return report_views.report_modal(
             period=period, choices=choices if period in choices else [period, *choices],
             metrics=reports.metrics_of(settings), boss_id=boss_id,
             report=reports.report_for(session, ctx.team_id, ctx.actor_id, period),
             previous=reports.previous_report(session, ctx.team_id, ctx.actor_id, period))
-
-
-def choose_period(text: str, cadence: str, today: date) -> str:
-    """The period the person typed (or the current one), in their cadence and not in the future."""
-    current = periods.current_period(cadence, today)
-    if not text.strip():
-        return current
-    try:
-        period = periods.parse_period(text)
-    except ValueError as error:
-        raise ReportError(str(error)) from None
-    if periods.cadence_of(period) != cadence:
-        example = "2026-11" if cadence == periods.MONTHLY else "2026-W48"
-        raise ReportError(f"You report {cadence}: give a period like `{example}`, or change it "
-                          "with `/salesreport settings`.")
-    if periods.start_of(period) > periods.start_of(current):
-        raise ReportError(f"{periods.label(period)} has not started yet.")
-    return period
 
 
 def read_form(view: dict[str, Any]) -> tuple[str, dict[str, str], list[Metric], str, str]:
@@ -87,7 +69,7 @@ def submit(ctx: RequestContext, view: dict[str, Any]) -> tuple[int, bool]:
     with ctx.sessions.begin() as session:
         cadence = reports.settings_of(session, ctx.team_id, ctx.actor_id).cadence
         try:
-            period = choose_period(period, cadence, ctx.today(session))
+            period = reports.check_period(period, cadence, ctx.today(session))
         except ReportError as error:
             raise FormErrors({BlockId.PERIOD: str(error)}) from None
         figures, errors = reports.read_figures(period, raw, metrics)
@@ -137,7 +119,7 @@ def report_chart(session: Session, report: MetricReport) -> bytes:
                                            f"{periods.label(report.period)}")
 
 
-def upload_chart(client: Any, channel: str, report: MetricReport, png: bytes) -> None:
+def upload_chart(client: WebClient, channel: str, report: MetricReport, png: bytes) -> None:
     client.files_upload_v2(channel=channel, content=png, filename=f"sales-{report.period}.png",
                            title=f"Sales to {periods.label(report.period)}")
 

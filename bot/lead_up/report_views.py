@@ -19,7 +19,7 @@ from bot.core.replies import escape
 from bot.lead_up import periods
 from bot.lead_up.ids import SALES_REPORT, Action, BlockId, Callback, metric_block
 from bot.lead_up.models import LeadUpSettings, MetricReport
-from bot.lead_up.reports import LIMITS, Metric, fmt, metric_values
+from bot.lead_up.reports import LIMITS, Metric, attainment, fmt, metric_values
 
 HELP = f"""*`{SALES_REPORT}`: report sales, pipeline and key metrics to your manager*
 • `{SALES_REPORT}`: this period's report (or `{SALES_REPORT} 2026-11`, `{SALES_REPORT} 2026-W48`)
@@ -114,10 +114,8 @@ def figures_blocks(report: MetricReport, previous: MetricReport | None,
                    metrics: list[Metric]) -> list[Block]:
     """The figures with their change against the previous period and the target."""
     before = periods.label(previous.period) if previous else "the previous period"
-    attainment = f"{report.sales / report.target * 100:.0f}% of target" if report.target \
-        else "no target"
     fields = [
-        f"*Sales*\n{fmt(report.sales)}  ({attainment})\n"
+        f"*Sales*\n{fmt(report.sales)}  ({attainment(report)})\n"
         f"{change(report.sales, previous.sales if previous else None, before)}",
         f"*Target*\n{fmt(report.target)}",
         f"*Pipeline*\n{fmt(report.pipeline)}\n"
@@ -162,11 +160,10 @@ def history_message(owner_id: str, reports: list[MetricReport], *, own: bool) ->
         return Message(text=f"{whose} sales reports: none yet. Start with `{SALES_REPORT}`.")
     lines = []
     for report in reports:
-        attainment = f"{report.sales / report.target * 100:.0f}%" if report.target else "n/a"
         state = "" if report.submitted_at else " _(numbers only, not sent)_"
         note = " :memo: explained" if report.explanation else ""
         lines.append(f"• *{periods.label(report.period)}*: sales {fmt(report.sales)} "
-                     f"({attainment} of {fmt(report.target)}), pipeline "
+                     f"({attainment(report)} {fmt(report.target)}), pipeline "
                      f"{fmt(report.pipeline)}{note}{state}")
     text = f"{whose} sales reports, newest first"
     return Message(text=text, blocks=[markdown(f"*{text}*\n" + "\n".join(lines))])

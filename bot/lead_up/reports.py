@@ -243,14 +243,30 @@ def check_reader(session: Session, team_id: str, owner_id: str, reader_id: str) 
                            "read them.")
 
 
-def readable_report(session: Session, team_id: str, report_id: int,
-                    reader_id: str) -> MetricReport:
-    report = session.scalar(select(MetricReport).where(
-        MetricReport.team_id == team_id, MetricReport.id == report_id))
-    if report is None:
-        raise AccessDenied("That report is not yours to read.")
-    check_reader(session, team_id, report.manager_id, reader_id)
-    return report
+def check_period(text: str, cadence: str, today: date, *, manager_id: str | None = None) -> str:
+    """The period typed (or the current one): in the manager's cadence, not in the future.
+    Refusals speak to the manager, or about `manager_id` (imports)."""
+    current = periods.current_period(cadence, today)
+    if not text.strip():
+        return current
+    try:
+        period = periods.parse_period(text)
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    if periods.cadence_of(period) != cadence:
+        who = f"<@{manager_id}> reports" if manager_id else "You report"
+        hint = "" if manager_id else " (or change it with `/salesreport settings`)"
+        raise ReportError(f"{who} {cadence}: use a period like `{current}`, not "
+                          f"`{period}`{hint}")
+    if periods.start_of(period) > periods.start_of(current):
+        raise ReportError(f"{periods.label(period)} has not started yet.")
+    return period
+
+
+def attainment(report: MetricReport) -> str:
+    """`80% of target`."""
+    return f"{report.sales / report.target * 100:.0f}% of target" if report.target \
+        else "no target"
 
 
 def period_choices(cadence: str, today: date, count: int = 6) -> list[str]:

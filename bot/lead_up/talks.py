@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.calendar import first_business_day, local_instant, local_today, within_catch_up
-from bot.lead_down.service import holidays
+from bot.lead_down.service import holidays_by_team
 from bot.lead_up.ids import DEFAULT_DEPARTMENTS
 from bot.lead_up.models import Department, HomeOfficeTalk
 from bot.lead_up.periods import quarter_of, quarter_start
@@ -170,13 +170,10 @@ def moment(quarter: str, which: str, tz: str, days_off: frozenset[date]) -> date
 def talks_due(session: Session, now: datetime, which: str) -> set[tuple[str, str, str]]:
     """(team, manager, quarter) whose quarter-start (or mid-quarter) moment has come."""
     due = set()
-    days_off: dict[tuple[str, str], frozenset[date]] = {}
+    days_off = holidays_by_team(session, (now - timedelta(days=100)).date())  # this quarter's
     for row in managers(session):
         quarter = quarter_of(local_today(now, row.tz))
-        key = (row.team_id, quarter)
-        if key not in days_off:
-            days_off[key] = frozenset(holidays(session, row.team_id, quarter_start(quarter)))
-        instant = moment(quarter, which, row.tz, days_off[key])
+        instant = moment(quarter, which, row.tz, days_off.get(row.team_id, frozenset()))
         if within_catch_up(instant, now):
             due.add((row.team_id, row.manager_id, quarter))
     return due

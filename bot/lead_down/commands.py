@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.core.blocks import Message, notice
 from bot.lead_down import service
+from bot.org import access
 from bot.org import service as org
 from bot.org.context import RequestContext
 from bot.org.people import OrgError
@@ -79,8 +80,10 @@ def holidays(ctx: RequestContext, args: list[str]) -> Message:
             if len(args) != 2 or args[0].lower() not in ("add", "remove"):
                 raise OrgError("Usage: `/team holidays add YYYY-MM-DD` or "
                                "`/team holidays remove YYYY-MM-DD`.")
-            if not ctx.people(session, [ctx.actor_id])[ctx.actor_id].is_admin:
-                raise OrgError("Only workspace admins can change the workspace's holidays.")
+            ctx.people(session, [ctx.actor_id])  # their admin flag, fresh from Slack
+            access.require_admin(session, ctx.team_id, ctx.actor_id, error=OrgError,
+                                 message="Only workspace admins can change the workspace's "
+                                         "holidays.")
             day = parse_day(args[1])
             if args[0].lower() == "add":
                 service.add_holiday(session, ctx.team_id, day)

@@ -20,8 +20,10 @@ from bot.lead_down.models import (
     DevSkill,
 )
 from bot.lead_down.service import DEFAULT_SETTINGS, AccessDenied, CheckinError
+from bot.org import access
+from bot.org.access import Action
 from bot.org.models import Person, ReportingLine
-from bot.org.service import manager_of, report_ids_of
+from bot.org.service import report_ids_of
 
 KINDS = {"training": "Training", "shadowing": "Shadowing", "stretch": "Stretch assignment",
          "other": "Other"}
@@ -74,18 +76,18 @@ def plan_of(session: Session, team_id: str, report_id: str) -> DevPlan | None:
 
 def require_manager(session: Session, team_id: str, manager_id: str, report_id: str) -> None:
     """Only the report's current manager writes and reviews their plan."""
-    if manager_of(session, team_id, report_id) != manager_id:
-        raise AccessDenied(f"Only <@{report_id}>'s manager can write or review their "
-                           "development plan.")
+    access.require(session, manager_id, Action.DEV_PLAN_WRITE, access.Record(team_id, report_id),
+                   message=f"Only <@{report_id}>'s manager can write or review their "
+                           "development plan.", error=AccessDenied)
 
 
 def readable_plan(session: Session, team_id: str, plan_id: int, reader_id: str) -> DevPlan:
     """The plan, for its report and the report's current manager only."""
     plan = session.scalar(select(DevPlan).where(DevPlan.team_id == team_id, DevPlan.id == plan_id))
-    if plan is None or reader_id not in (plan.report_id,
-                                         manager_of(session, team_id, plan.report_id)):
-        raise AccessDenied("A development plan is private to the report and their manager.")
-    return plan
+    access.require(session, reader_id, Action.DEV_PLAN_READ,
+                   access.Record(team_id, plan.report_id) if plan else None, error=AccessDenied,
+                   message="A development plan is private to the report and their manager.")
+    return plan  # type: ignore[return-value]
 
 
 def skills(session: Session, plan: DevPlan) -> list[DevSkill]:

@@ -19,6 +19,8 @@ from bot.lead_down.models import (
     Holiday,
     Question,
 )
+from bot.org import access
+from bot.org.access import Action
 from bot.org.models import Person, ReportingLine
 from bot.org.service import report_ids_of
 
@@ -28,13 +30,15 @@ DIGEST_HOUR = 10  # Tuesday, manager's time
 REPLY_WINDOW = timedelta(days=7)
 QUIET_WEEKS = 3
 LIMITS = {"answer": 3000, "commitment": 500}
+ONLY_ASKER = "That answer is private: only the manager who asked can commit to it."
+ONLY_ASKED = "That question is private: only the person who was asked can answer."
 
 
 class CheckinError(Exception):
     """A request about the Monday question that cannot be done; shown to the user."""
 
 
-class AccessDenied(CheckinError):
+class AccessDenied(CheckinError, access.Denied):
     """The person may not see or change this answer or commitment."""
 
 
@@ -252,23 +256,30 @@ def answer_text(session: Session, question: Question) -> str:
     return "\n".join(p.text for p in parts(session, question))
 
 
+def question_for(session: Session, team_id: str, question_id: int, actor_id: str,
+                 action: Action, message: str) -> Question:
+    """A question (and its answer) if `actor_id` may do `action` on it: the report asked
+    owns it, the manager who asked is its party."""
+    question = session.scalar(select(Question).where(Question.team_id == team_id,
+                                                     Question.id == question_id))
+    record = access.Record(team_id, question.report_id, party_id=question.manager_id) \
+        if question else None
+    access.require(session, actor_id, action, record, message=message, error=AccessDenied)
+    return question  # type: ignore[return-value]
+
+
 def readable_question(session: Session, team_id: str, question_id: int,
                       reader_id: str) -> Question:
     """A question and its answer, for the report and the manager who asked only."""
-    question = session.scalar(select(Question).where(Question.team_id == team_id,
-                                                     Question.id == question_id))
-    if question is None or reader_id not in (question.report_id, question.manager_id):
-        raise AccessDenied("That answer is private to the person who gave it and their "
-                           "manager.")
-    return question
+    return question_for(session, team_id, question_id, reader_id, Action.ANSWER_READ,
+                        "That answer is private to the person who gave it and their manager.")
 
 
 def commit(session: Session, team_id: str, question_id: int, manager_id: str, text: str,
            due: date | None, today: date, now: datetime) -> Commitment:
     """The manager records what they will do about an answer, by when."""
-    question = readable_question(session, team_id, question_id, manager_id)
-    if manager_id != question.manager_id:
-        raise AccessDenied("Only the manager who asked can commit to an answer.")
+    question = question_for(session, team_id, question_id, manager_id, Action.COMMITMENT_WRITE,
+                            ONLY_ASKER)
     if not text.strip():
         raise CheckinError("Write what you will do.")
     if due is None or due < today:
@@ -283,11 +294,12 @@ def commit(session: Session, team_id: str, question_id: int, manager_id: str, te
 def complete(session: Session, team_id: str, commitment_id: int, manager_id: str,
              now: datetime) -> tuple[Commitment, Question]:
     row = session.execute(select(Commitment, Question).join(Question).where(
-        Commitment.id == commitment_id, Question.team_id == team_id,
-        Question.manager_id == manager_id)).first()
-    if row is None:
-        raise AccessDenied("Only the manager who made that commitment can mark it done.")
-    commitment, question = row
+        Commitment.id == commitment_id, Question.team_id == team_id)).first()
+    record = access.Record(team_id, row[1].report_id, party_id=row[1].manager_id) \
+        if row else None
+    access.require(session, manager_id, Action.COMMITMENT_WRITE, record, error=AccessDenied,
+                   message="Only the manager who made that commitment can mark it done.")
+    commitment, question = row  # type: ignore[misc]
     if commitment.done_at is not None:
         raise CheckinError("That commitment is already done.")
     commitment.done_at = now

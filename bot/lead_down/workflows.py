@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from bot.core.blocks import Message
 from bot.lead_down import service, views
 from bot.lead_down.models import AnswerPart
-from bot.lead_down.service import AccessDenied
+from bot.org.access import Action
 from bot.org.context import RequestContext
 from bot.org.workflows import refresh_homes, tell
 
@@ -66,18 +66,16 @@ def record_reply(ctx: RequestContext, event: dict) -> None:
 
 def answer_modal(ctx: RequestContext, question_id: int) -> View:
     with ctx.sessions.begin() as session:
-        question = service.readable_question(session, ctx.team_id, question_id, ctx.actor_id)
-        if question.report_id != ctx.actor_id:
-            raise AccessDenied("Only the person who was asked can answer.")
+        question = service.question_for(session, ctx.team_id, question_id, ctx.actor_id,
+                                        Action.ANSWER_WRITE, service.ONLY_ASKED)
         return views.answer_modal(question, service.answer_text(session, question))
 
 
 def submit_answer(ctx: RequestContext, question_id: int, text: str) -> str:
     """The modal's text becomes the whole answer; returns the manager to notify."""
     with ctx.sessions.begin() as session:
-        question = service.readable_question(session, ctx.team_id, question_id, ctx.actor_id)
-        if question.report_id != ctx.actor_id:
-            raise AccessDenied("Only the person who was asked can answer.")
+        question = service.question_for(session, ctx.team_id, question_id, ctx.actor_id,
+                                        Action.ANSWER_WRITE, service.ONLY_ASKED)
         if not text.strip():
             raise service.CheckinError("Write your answer first.")
         session.execute(delete(AnswerPart).where(AnswerPart.question_id == question.id))
@@ -88,9 +86,8 @@ def submit_answer(ctx: RequestContext, question_id: int, text: str) -> str:
 
 def commit_modal(ctx: RequestContext, question_id: int) -> View:
     with ctx.sessions.begin() as session:
-        question = service.readable_question(session, ctx.team_id, question_id, ctx.actor_id)
-        if question.manager_id != ctx.actor_id:
-            raise AccessDenied("Only the manager who asked can commit to an answer.")
+        question = service.question_for(session, ctx.team_id, question_id, ctx.actor_id,
+                                        Action.COMMITMENT_WRITE, service.ONLY_ASKER)
         return views.commit_modal(question, service.answer_text(session, question),
                                   today=ctx.today(session))
 

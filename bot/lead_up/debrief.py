@@ -19,6 +19,8 @@ from bot.lead_up.models import (
     DebriefVersion,
     MetricReport,
 )
+from bot.org import access
+from bot.org.access import Action
 from bot.org.service import boss_of
 
 MAX_ACTIONS, MAX_CARRIED = 6, 10
@@ -28,6 +30,10 @@ FIELDS = ("going_well", "continue_doing", "improve")
 
 class DebriefError(Exception):
     """A request about a debrief that cannot be done; shown to the user."""
+
+
+class AccessDenied(DebriefError, access.Denied):
+    """The person may not read or record this debrief."""
 
 
 @dataclass
@@ -82,9 +88,12 @@ def readable(session: Session, team_id: str, debrief_id: int, reader_id: str) ->
     """The debrief if `reader_id` is its manager or boss; DebriefError otherwise."""
     debrief = session.scalar(select(Debrief).where(Debrief.team_id == team_id,
                                                    Debrief.id == debrief_id))
-    if debrief is None or reader_id not in (debrief.manager_id, debrief.boss_id):
-        raise DebriefError("This debrief is private to the manager and their boss.")
-    return debrief
+    access.require(session, reader_id, Action.DEBRIEF_READ,
+                   access.Record(team_id, debrief.manager_id, party_id=debrief.boss_id)
+                   if debrief else None,
+                   message="This debrief is private to the manager and their boss.",
+                   error=AccessDenied)
+    return debrief  # type: ignore[return-value]
 
 
 def actions_of(session: Session, debrief: Debrief) -> list[DebriefAction]:

@@ -18,10 +18,11 @@ from bot.core.calendar import local_today
 from bot.core.forms import FormErrors, selected_date, selected_option, value
 from bot.core.slack import post_message
 from bot.lead_up import debrief, debrief_views, plan, plan_views, report_flows
-from bot.lead_up.debrief import ActionDraft, DebriefError
+from bot.lead_up.debrief import ActionDraft
 from bot.lead_up.ids import Action, BlockId, slot_block
 from bot.lead_up.models import Debrief
 from bot.lead_up.plan import Goal, PlanError
+from bot.org import access
 from bot.org import service as org
 from bot.org.context import RequestContext
 from bot.org.models import Person
@@ -109,8 +110,9 @@ def target(session: Session, ctx: RequestContext, manager_id: str | None) -> str
     """Whose debrief: the actor's own, or that of a manager who reports to the actor."""
     if manager_id is None or manager_id == ctx.actor_id:
         return ctx.actor_id
-    if org.manager_of(session, ctx.team_id, manager_id) != ctx.actor_id:
-        raise DebriefError(f"Debriefs are private: <@{manager_id}> does not report to you.")
+    access.require(session, ctx.actor_id, access.Action.DEBRIEF_OPEN,
+                   access.Record(ctx.team_id, manager_id), error=debrief.AccessDenied,
+                   message=f"Debriefs are private: <@{manager_id}> does not report to you.")
     return manager_id
 
 

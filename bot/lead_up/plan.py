@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.lead_up.models import ContributionPlan
-from bot.org.service import boss_of, manager_of
+from bot.org import access
+from bot.org.access import Action
+from bot.org.service import boss_of
 
 AGREED_WITH = "The plan is agreed with"
 MAX_GOALS = 5
@@ -22,6 +24,10 @@ PROPOSED, AGREED, CHANGES = "proposed", "agreed", "changes"
 
 class PlanError(Exception):
     """A request about a contribution plan that cannot be done; shown to the user."""
+
+
+class AccessDenied(PlanError, access.Denied):
+    """The person may not answer or read this plan."""
 
 
 @dataclass
@@ -87,10 +93,11 @@ def boss_plan(session: Session, team_id: str, plan_id: int, boss_id: str) -> Con
     """The plan if `boss_id` is the manager's manager it was proposed to; PlanError otherwise."""
     plan = session.scalar(select(ContributionPlan).where(
         ContributionPlan.team_id == team_id, ContributionPlan.id == plan_id))
-    if plan is None or plan.boss_id != boss_id or \
-            manager_of(session, team_id, plan.manager_id) != boss_id:
-        raise PlanError("Only the manager this plan was proposed to can answer it.")
-    return plan
+    access.require(session, boss_id, Action.CONTRIBUTION_PLAN_ANSWER,
+                   access.Record(team_id, plan.manager_id, party_id=plan.boss_id) if plan else None,
+                   message="Only the manager this plan was proposed to can answer it.",
+                   error=AccessDenied)
+    return plan  # type: ignore[return-value]
 
 
 def agree(session: Session, team_id: str, plan_id: int, boss_id: str,
@@ -116,9 +123,3 @@ def progress(goals: list[Goal]) -> str:
     counts = {key: sum(g.status == key for g in goals) for key in STATUSES}
     parts = [f"{n} {STATUSES[k].lower()}" for k, n in counts.items() if n]
     return f"{len(goals)} goal{'s' if len(goals) != 1 else ''}: {', '.join(parts)}"
-
-
-def readable(session: Session, team_id: str, manager_id: str, reader_id: str) -> None:
-    """The manager and their current manager may read the plan."""
-    if reader_id != manager_id and manager_of(session, team_id, manager_id) != reader_id:
-        raise PlanError(f"This plan is private to <@{manager_id}> and their manager.")

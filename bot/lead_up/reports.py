@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.lead_up import periods
 from bot.lead_up.models import LeadUpSettings, MetricReport
-from bot.org.service import boss_of, manager_of
+from bot.org import access
+from bot.org.access import Action
+from bot.org.service import boss_of
 
 SENT_TO = "Reports go to"
 MAX_METRICS = 6
@@ -25,7 +27,7 @@ class ReportError(Exception):
     """A request about metric reports that cannot be done; the message is shown to the user."""
 
 
-class AccessDenied(ReportError):
+class AccessDenied(ReportError, access.Denied):
     """The person may not read or change these reports."""
 
 
@@ -238,9 +240,9 @@ def history(session: Session, team_id: str, manager_id: str, limit: int = 12) ->
 
 def check_reader(session: Session, team_id: str, owner_id: str, reader_id: str) -> None:
     """The owner and their current manager may read the owner's reports; others may not."""
-    if reader_id != owner_id and manager_of(session, team_id, owner_id) != reader_id:
-        raise AccessDenied(f"Sales reports are private: only <@{owner_id}> and their manager can "
-                           "read them.")
+    access.require(session, reader_id, Action.SALES_REPORT_READ, access.Record(team_id, owner_id),
+                   message=f"Sales reports are private: only <@{owner_id}> and their manager "
+                           "can read them.", error=AccessDenied)
 
 
 def check_period(text: str, cadence: str, today: date, *, manager_id: str | None = None) -> str:

@@ -19,6 +19,7 @@ from bot.lead_up import talk_views, talks
 from bot.lead_up.ids import Action, BlockId, Callback, slot_block
 from bot.lead_up.periods import quarter_of
 from bot.lead_up.talks import TalkDraft, TalkError
+from bot.org import access
 from bot.org.context import ContextFactory, RequestContext
 from bot.org.people import OrgError
 from bot.org.workflows import refresh_homes, tell
@@ -55,11 +56,11 @@ def read_departments_form(view: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 def _require_admin(ctx: RequestContext, session: Session) -> None:
     try:
-        actor = ctx.people(session, [ctx.actor_id])[ctx.actor_id]
+        ctx.people(session, [ctx.actor_id])  # their admin flag, fresh from Slack
     except OrgError as error:
         raise TalkError(str(error)) from None
-    if not actor.is_admin:
-        raise TalkError("Only workspace admins can change the home-office departments.")
+    access.require_admin(session, ctx.team_id, ctx.actor_id, error=TalkError,
+                         message="Only workspace admins can change the home-office departments.")
 
 
 # modals --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.lead_down.service import holidays_by_team
 from bot.lead_up.ids import DEFAULT_DEPARTMENTS
 from bot.lead_up.models import Department, HomeOfficeTalk
 from bot.lead_up.periods import quarter_of, quarter_start
+from bot.org import access
 from bot.org.service import managers
 
 MAX_DEPARTMENTS = 8
@@ -136,9 +137,10 @@ def own_talk(session: Session, team_id: str, talk_id: int, manager_id: str) -> H
     """A talk, for the manager who logged it only."""
     talk = session.scalar(select(HomeOfficeTalk).where(HomeOfficeTalk.team_id == team_id,
                                                        HomeOfficeTalk.id == talk_id))
-    if talk is None or talk.manager_id != manager_id:
-        raise TalkError("Talk logs are private to the manager who logged them.")
-    return talk
+    access.require(session, manager_id, access.Action.TALK_EDIT,
+                   access.Record(team_id, talk.manager_id) if talk else None, error=TalkError,
+                   message="Talk logs are private to the manager who logged them.")
+    return talk  # type: ignore[return-value]
 
 
 def quarter_talks(session: Session, team_id: str, manager_id: str,

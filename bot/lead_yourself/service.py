@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.lead_yourself.ids import HORIZONS
 from bot.lead_yourself.models import CareerPlan, PlanAction, PlanFeedback, PlanVersion
-from bot.org.service import manager_of
+from bot.org import access
+from bot.org.access import Action
 
 PURPOSE_FIELDS = ("why", "motivates", "energy", "impact")
 LIMITS = {"purpose": 1000, "aspiration": 1000, "what": 300, "support": 500, "feedback": 2000}
@@ -22,7 +23,7 @@ class PlanError(Exception):
     """A request about a career plan that cannot be done; the message is shown to the user."""
 
 
-class AccessDenied(PlanError):
+class AccessDenied(PlanError, access.Denied):
     """The person may not see or change this plan."""
 
 
@@ -64,35 +65,44 @@ def get_plan(session: Session, team_id: str, owner_id: str) -> CareerPlan | None
     )
 
 
+def record_of(plan: CareerPlan) -> access.Record:
+    return access.Record(plan.team_id, plan.owner_id, party_id=plan.shared_with)
+
+
 def can_read(session: Session, plan: CareerPlan, user_id: str) -> bool:
     """The owner; and the manager it was shared with, while they are still the manager."""
-    if user_id == plan.owner_id:
-        return True
-    return user_id == plan.shared_with == manager_of(session, plan.team_id, plan.owner_id)
+    return access.allowed(session, user_id, Action.CAREER_PLAN_READ, record_of(plan))
 
 
-def readable_plan(session: Session, team_id: str, plan_id: int, reader_id: str) -> CareerPlan:
-    """The plan if `reader_id` may read it; AccessDenied otherwise (also for unknown ids)."""
+def plan_for(session: Session, team_id: str, plan_id: int, actor_id: str, action: Action,
+             message: str) -> CareerPlan:
+    """The plan if `actor_id` may do `action` on it; AccessDenied(message) otherwise (also for
+    unknown ids and other workspaces)."""
     plan = session.scalar(
         select(CareerPlan).where(CareerPlan.team_id == team_id, CareerPlan.id == plan_id)
     )
-    if plan is None or not can_read(session, plan, reader_id):
-        raise AccessDenied("This career plan is private: only its owner, and the manager they "
-                           "shared it with, can see it.")
-    return plan
+    access.require(session, actor_id, action, record_of(plan) if plan else None,
+                   message=message, error=AccessDenied)
+    return plan  # type: ignore[return-value]
+
+
+def readable_plan(session: Session, team_id: str, plan_id: int, reader_id: str) -> CareerPlan:
+    """The plan if `reader_id` may read it."""
+    return plan_for(session, team_id, plan_id, reader_id, Action.CAREER_PLAN_READ,
+                    "This career plan is private: only its owner, and the manager they "
+                    "shared it with, can see it.")
 
 
 def owned_action(session: Session, team_id: str, action_id: int, owner_id: str) -> PlanAction:
     """An action of `owner_id`'s own plan; AccessDenied for anyone else's."""
-    action = session.scalar(
-        select(PlanAction).join(CareerPlan).where(
-            PlanAction.id == action_id, CareerPlan.team_id == team_id,
-            CareerPlan.owner_id == owner_id,
-        )
-    )
-    if action is None:
-        raise AccessDenied("Only the plan's owner can change its actions.")
-    return action
+    row = session.execute(
+        select(PlanAction, CareerPlan.owner_id).join(CareerPlan).where(
+            PlanAction.id == action_id, CareerPlan.team_id == team_id)
+    ).first()
+    access.require(session, owner_id, Action.CAREER_PLAN_EDIT,
+                   access.Record(team_id, row.owner_id) if row else None,
+                   message="Only the plan's owner can change its actions.", error=AccessDenied)
+    return row[0]  # type: ignore[index]
 
 
 def draft_of(plan: CareerPlan | None) -> PlanDraft:
@@ -224,9 +234,9 @@ def unshare(plan: CareerPlan) -> str | None:
 def manager_feedback(session: Session, team_id: str, plan_id: int, author_id: str, kind: str,
                      text: str, now: datetime) -> tuple[CareerPlan, PlanFeedback]:
     """The manager's reply or feedback, kept with the plan; only the shared-with manager."""
-    plan = readable_plan(session, team_id, plan_id, author_id)
-    if author_id == plan.owner_id:
-        raise AccessDenied("Feedback on a plan comes from the manager it is shared with.")
+    plan = plan_for(session, team_id, plan_id, author_id, Action.CAREER_PLAN_RESPOND,
+                    "This career plan is private: feedback comes from the manager it "
+                    "is shared with.")
     text = text.strip()
     if not text:
         raise PlanError("Write something first.")
@@ -239,9 +249,9 @@ def manager_feedback(session: Session, team_id: str, plan_id: int, author_id: st
 
 def acknowledge(session: Session, team_id: str, plan_id: int, reader_id: str,
                 now: datetime) -> CareerPlan:
-    plan = readable_plan(session, team_id, plan_id, reader_id)
-    if reader_id == plan.owner_id:
-        raise AccessDenied("Your manager acknowledges your plan, not you.")
+    plan = plan_for(session, team_id, plan_id, reader_id, Action.CAREER_PLAN_RESPOND,
+                    "This career plan is private: only the manager it is shared with "
+                    "acknowledges it.")
     plan.acknowledged_at = now
     return plan
 

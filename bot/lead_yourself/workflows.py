@@ -11,8 +11,9 @@ from bot.core.blocks import Message, notice
 from bot.core.slack import dm_channel
 from bot.lead_yourself import document, forms, modals, service, views
 from bot.lead_yourself.models import CareerPlan
-from bot.lead_yourself.service import AccessDenied, PlanDraft, PlanError
+from bot.lead_yourself.service import PlanDraft, PlanError
 from bot.org import service as org
+from bot.org.access import Action
 from bot.org.context import RequestContext
 from bot.org.workflows import refresh_homes, tell
 
@@ -154,9 +155,10 @@ def acknowledge(ctx: RequestContext, plan_id: int) -> str:
 def manager_modal(ctx: RequestContext, plan_id: int, *, kind: str) -> View:
     """The reply or feedback modal, only for the manager the plan is shared with."""
     with ctx.sessions.begin() as session:
-        plan = service.readable_plan(session, ctx.team_id, plan_id, ctx.actor_id)
-        if plan.owner_id == ctx.actor_id:
-            raise AccessDenied("This is for the manager you shared your plan with.")
+        plan = service.plan_for(session, ctx.team_id, plan_id, ctx.actor_id,
+                                Action.CAREER_PLAN_RESPOND,
+                                "This career plan is private: only the manager it is shared "
+                                "with can answer it.")
         if kind == "reply":
             return modals.reply_modal(plan)
         today = ctx.today(session)
@@ -177,9 +179,9 @@ def manager_feedback(ctx: RequestContext, plan_id: int, kind: str,
 def ask_feedback(ctx: RequestContext, plan_id: int) -> str:
     """The owner asks the manager they shared with for feedback."""
     with ctx.sessions.begin() as session:
-        plan = own_plan(session, ctx)
-        if plan.id != plan_id:
-            raise AccessDenied("That button belongs to someone else's plan.")
+        plan = service.plan_for(session, ctx.team_id, plan_id, ctx.actor_id,
+                                Action.CAREER_PLAN_EDIT,
+                                "That button belongs to someone else's plan.")
         if plan.shared_with is None or not service.can_read(session, plan, plan.shared_with):
             raise PlanError("Share your plan first (`/careerplan share`) so your manager can "
                             "read it.")

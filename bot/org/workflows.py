@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot import home
 from bot.core.blocks import Message, notice
 from bot.core.slack import send_dm
-from bot.org import service, views
+from bot.org import access, service, views
 from bot.org.context import RequestContext
 from bot.org.models import Proposal
 from bot.org.people import OrgError
@@ -40,7 +40,8 @@ def request_line(ctx: RequestContext, *, manager_id: str, report_id: str) -> str
         with ctx.sessions.begin() as session:
             people = ctx.people(session, [ctx.actor_id, manager_id, report_id])
             actor = people[ctx.actor_id]
-            if actor.is_admin:
+            admin = access.is_admin(session, ctx.team_id, ctx.actor_id)
+            if admin:
                 change = service.set_line(session, ctx.team_id, manager=people[manager_id],
                                           report=people[report_id], now=ctx.now)
             else:
@@ -49,7 +50,7 @@ def request_line(ctx: RequestContext, *, manager_id: str, report_id: str) -> str
                                            report=people[report_id], now=ctx.now)
     except OrgError as error:
         return str(error)
-    if actor.is_admin:
+    if admin:
         announce_change(ctx, change)
         return f"Done: <@{report_id}> now reports to <@{manager_id}>."
     if not send_request(ctx, proposal):
@@ -79,9 +80,10 @@ def send_request(ctx: RequestContext, proposal: Proposal, *, reminder: bool = Fa
 def admin_set(ctx: RequestContext, manager_id: str, report_ids: list[str]) -> list[str]:
     """A workspace admin sets lines between other people, without confirmation."""
     with ctx.sessions.begin() as session:
-        if not ctx.people(session, [ctx.actor_id])[ctx.actor_id].is_admin:
-            raise OrgError("Only workspace admins can set other people's lines. "
-                           "Use `/team add` or `/team manager` instead.")
+        ctx.people(session, [ctx.actor_id])  # their admin flag, fresh from Slack
+        access.require_admin(session, ctx.team_id, ctx.actor_id, error=OrgError,
+                             message="Only workspace admins can set other people's lines. "
+                                     "Use `/team add` or `/team manager` instead.")
     lines = []
     for report_id in report_ids:
         try:

@@ -244,6 +244,39 @@ class SlackClient:
             self.emulator.apply_submission(user, current["id"], answer)
         return response
 
+    def forge_action(self, user: str, action_id: str, value: str = "") -> Response:
+        """A crafted block_actions request: a button `action_id` with `value`, clicked in a
+        message of the user's DM whether or not the bot ever showed it to them."""
+        channel = self.emulator.im_channel(user)
+        payload = self._interaction("block_actions", user)
+        payload["trigger_id"] = trigger_id = self.emulator.new_trigger_id(user)
+        payload["container"] = {"type": "message", "message_ts": "1.000001",
+                                "channel_id": channel, "is_ephemeral": False}
+        payload["channel"] = {"id": channel, "name": self._channel_name(channel)}
+        payload["message"] = {"type": "message", "ts": "1.000001", "text": "", "blocks": []}
+        payload["response_url"] = response_url = self.emulator.new_response_url(
+            user=user, channel=channel, message_ts="1.000001")
+        payload["state"] = {"values": {}}
+        payload["actions"] = [{"action_id": action_id, "block_id": "forged", "type": "button",
+                               "value": value, "text": {"type": "plain_text", "text": "x"},
+                               "action_ts": f"{self.emulator.now():.6f}"}]
+        response = self._send_payload(payload)
+        response.response_url, response.trigger_id = response_url, trigger_id
+        return response
+
+    def forge_submission(self, user: str, callback_id: str, private_metadata: str = "",
+                         values: JsonDict | None = None) -> Response:
+        """A crafted view_submission of a modal `callback_id` the bot never opened for the
+        user; `values` is Slack's state.values shape (block id -> action id -> value)."""
+        payload = self._interaction("view_submission", user)
+        payload["trigger_id"] = self.emulator.new_trigger_id(user)
+        payload["view"] = {"id": "VFORGED", "type": "modal", "callback_id": callback_id,
+                           "private_metadata": private_metadata, "blocks": [],
+                           "state": {"values": values or {}}, "hash": "forged",
+                           "title": {"type": "plain_text", "text": "x"}}
+        payload["response_urls"] = []
+        return self._send_payload(payload)
+
     def close_view(self, user: str, view: JsonDict) -> Response | None:
         """The user closes a modal; sends view_closed if the view has notify_on_close."""
         current = self.emulator.get_view(view["id"])

@@ -79,3 +79,10 @@ def test_modals_and_messages_are_valid() -> None:
         blockkit.check(message.blocks_dicts())
     did = views.you_asked_message("More 1:1s", "UBOSS", commitment())
     assert did.text == "You asked: More 1:1s — <@UBOSS> did: Weekly 1:1 &lt;@UHACK&gt;"
+
+
+def test_silent_reports_are_named_with_the_right_verb() -> None:
+    one = views.digest_message([], ["UBER"]).blocks_dicts()
+    two = views.digest_message([], ["UBER", "UCAT"]).blocks_dicts()
+    assert "<@UBER> hasn't answered for three weeks" in str(one)
+    assert "haven't answered for three weeks" in str(two) and "hasn't" not in str(two)

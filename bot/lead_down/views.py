@@ -116,9 +116,14 @@ def digest_message(entries: list[ReportAnswer], quiet: list[str]) -> Message:
     if len(entries) > MAX_REPORTS_SHOWN:
         blocks.append(context(f"and {len(entries) - MAX_REPORTS_SHOWN} more in App Home"))
     if quiet:
-        blocks.append(context(f"{mention_list(quiet, limit=1500)} haven't answered for three "
-                              "weeks. Maybe ask them how things are going, in person."))
+        blocks.append(context(f"{silent(quiet)} answered for three weeks. Maybe ask them how "
+                              "things are going, in person."))
     return Message(text=text, blocks=blocks[:50])
+
+
+def silent(quiet: list[str]) -> str:
+    """`<@A> hasn't` or `<@A> and <@B> haven't`."""
+    return f"{mention_list(quiet, limit=1500)} {'hasn' if len(quiet) == 1 else 'haven'}'t"
 
 
 def home_section(entries: list[ReportAnswer], quiet: list[str], commitments: list[Commitment],
@@ -135,8 +140,8 @@ def home_section(entries: list[ReportAnswer], quiet: list[str], commitments: lis
                        ActionsBlock(block_id=f"down.home.c.{commitment.id}", elements=[
                            button("Mark done", Action.COMMITMENT_DONE, str(commitment.id))])]
         if quiet:
-            blocks.append(context(f"{mention_list(quiet, limit=1500)} haven't answered for "
-                                  "three weeks: a conversation to have."))
+            blocks.append(context(f"{silent(quiet)} answered for three weeks: a conversation "
+                                  "to have."))
     if mine is not None:
         answer = f"\n{_quote(my_answer)}" if my_answer else " _not answered yet_"
         blocks += [markdown(f"<@{mine.manager_id}> asked you: *{QUESTION}*{answer}"),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.app import create_app
 from bot.core.config import Settings
@@ -28,11 +29,11 @@ SCOPE_OF = {
     "views_open": None,
     "views_publish": None,
     "views_update": None,
-    "views_push": None,
     "files_upload_v2": "files:write",
     "conversations_history": ("im:history", "mpim:history"),  # the outbox's search after a crash
 }
-SCOPE_OF_EVENT = {"app_home_opened": None, "user_change": "users:read", "message.im": "im:history"}
+SCOPE_OF_EVENT = {"app_home_opened": None, "user_change": "users:read", "message.im": "im:history",
+                  "app_uninstalled": None, "tokens_revoked": None}
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +74,26 @@ def test_every_event_is_subscribed_and_handled(registered) -> None:
     assert home["home_tab_enabled"] and home["messages_tab_enabled"]
 
 
-def test_scopes_are_exactly_what_the_code_needs() -> None:
+def web_api_methods() -> set[str]:
+    """The Web API methods the bot's code calls, on any client: `x.<WebClient method>(…)`, and
+    `api_call("method.name", …)`."""
     source = "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py")
                        if "testing" not in p.parts)
-    called = set(re.findall(r"client\.(\w+)\(", source))
+    known = {name for name in dir(WebClient) if not name.startswith("_")} - {"api_call"}
+    called = set(re.findall(r"\.(\w+)\(", source)) & known
+    return called | {m.replace(".", "_")
+                     for m in re.findall(r"api_call\(\s*[\'\"]([\w.]+)", source)}
+
+
+def test_scopes_are_exactly_what_the_code_needs() -> None:
+    """Both ways: every method called has its scope in the manifest, and every scope of the
+    manifest is needed by a method called (or an event subscribed, or the commands)."""
+    called = web_api_methods()
+    assert called >= {"chat_postMessage", "users_info", "views_publish"}  # the search works
     unknown = called - SCOPE_OF.keys()
     assert not unknown, f"add these Web API methods to SCOPE_OF: {unknown}"
+    stale = SCOPE_OF.keys() - called
+    assert not stale, f"the code no longer calls these; drop them from SCOPE_OF: {stale}"
     scopes = [SCOPE_OF[m] for m in called]
     needed = {s for scope in scopes for s in (scope if isinstance(scope, tuple) else (scope,))}
     needed |= set(SCOPE_OF_EVENT.values()) | {"commands"}

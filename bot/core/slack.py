@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -12,27 +12,60 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 
 from bot.core.config import Settings
+from bot.core.ratelimit import RateLimitHandler
+from bot.core.webclient import GatewayClient
 
 TIMEOUT_SECONDS = 15
 
 
 def build_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A WebClient on SLACK_API_URL that retries 429 (Retry-After), 5xx and connection errors."""
-    return WebClient(
+    """A WebClient on SLACK_API_URL (keep-alive connections: bot/core/webclient.py) that
+    retries 429 (after Retry-After, with every call of the workspace paused meanwhile:
+    bot/core/ratelimit.py), 5xx and connection errors."""
+    return GatewayClient(
         token=token or settings.bot_token,
         base_url=settings.slack_api_url,
         timeout=TIMEOUT_SECONDS,
         retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            RateLimitHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
             ConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+Clients = Callable[[str], WebClient]
+"""The Web API client of a workspace (team id): one token, or each installation's."""
+
+
+class NotInstalled(LookupError):
+    """No bot token is stored for the workspace (never installed, or its token was revoked)."""
+
+    def __init__(self, team_id: str) -> None:
+        super().__init__(f"workspace {team_id} has no installation (no bot token)")
+        self.team_id = team_id
+
+
+class SingleWorkspace:
+    """Single-token mode: SLACK_BOT_TOKEN's client serves every workspace."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def __call__(self, team_id: str) -> WebClient:
+        return self.client
+
+    def forget(self, team_id: str) -> None:
+        """Nothing is cached per workspace."""
+
+
+def per_team(client: WebClient | Clients) -> Clients:
+    """A resolver of each workspace's client; a plain client serves every workspace."""
+    return SingleWorkspace(client) if isinstance(client, WebClient) else client
 
 
 @dataclass(frozen=True)
@@ -43,13 +76,14 @@ class Posted:
     ts: str
 
 
-_dm_channels: dict[tuple[str, str], str] = {}
+_dm_channels: dict[tuple[str, str | None, str], str] = {}
 _dm_lock = threading.Lock()
 
 
 def dm_channel(client: WebClient, user_id: str) -> str:
-    """The IM channel with `user_id` (conversations.open once per process, then cached)."""
-    key = (client.base_url, user_id)
+    """The IM channel with `user_id` (conversations.open once per process and token, then
+    cached: user ids of two workspaces may be the same)."""
+    key = (client.base_url, client.token, user_id)
     with _dm_lock:
         channel = _dm_channels.get(key)
     if channel is None:
@@ -97,5 +131,16 @@ def post_message(client: WebClient, channel: str, *, text: str,
 
 def send_dm(client: WebClient, user_id: str, *, text: str, blocks: list[Any] | None = None,
             **extra: Any) -> Posted:
-    """Post a DM from the bot to `user_id`; `text` is the notification fallback."""
-    return post_message(client, dm_channel(client, user_id), text=text, blocks=blocks, **extra)
+    """Post a DM from the bot to `user_id`; `text` is the notification fallback.
+
+    chat.postMessage takes the user id as its channel (the bot's DM with them), so a first DM
+    needs no conversations.open (Tier 3: about 50 a minute, far below a Monday fan-out); the
+    IM id it answers with is cached for `dm_channel`.
+    """
+    key = (client.base_url, client.token, user_id)
+    with _dm_lock:
+        channel = _dm_channels.get(key, user_id)
+    posted = post_message(client, channel, text=text, blocks=blocks, **extra)
+    with _dm_lock:
+        _dm_channels[key] = posted.channel
+    return posted

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from bot.core.slack import Clients, per_team
 from bot.lead_up.importer import BUILT_IN, Record, apply_records
 from bot.lead_up.models import ApiToken
 from bot.org.people import ensure_workspace
@@ -64,7 +65,7 @@ def team_of(sessions: sessionmaker, authorization: str) -> str | None:
 
 
 def metrics_api(environ: dict[str, Any], start_response: Callable[..., Any], *,
-                sessions: sessionmaker, client: WebClient, max_bytes: int,
+                sessions: sessionmaker, client: WebClient | Clients, max_bytes: int,
                 default_tz: str = "UTC",
                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Iterable[bytes]:
     """The WSGI answer to a request for PATH: JSON in every case."""
@@ -84,8 +85,9 @@ def metrics_api(environ: dict[str, Any], start_response: Callable[..., Any], *,
         return _json(start_response, 400, {"ok": False, "error": error.error,
                                            "detail": str(error)})
     try:
-        outcome = apply_records(records, sessions=sessions, client=client, team_id=team_id,
-                                now=clock(), source="api", default_tz=default_tz)
+        outcome = apply_records(records, sessions=sessions, client=per_team(client)(team_id),
+                                team_id=team_id, now=clock(), source="api",
+                                default_tz=default_tz)
     except Exception:
         log.exception("POST %s failed", PATH)
         return _json(start_response, 500, {"ok": False, "error": "internal_error"})

@@ -23,13 +23,15 @@ from bot.testing.blocks import block_texts
 from bot.testing.emulator_base import ApiError, JsonDict
 from bot.testing.emulator_faults import Faults
 from bot.testing.emulator_http import ApiServer, HttpServer
+from bot.testing.emulator_oauth import Directory, WorkspacesMixin
 from bot.testing.emulator_state import EmulatorState
 
 T = TypeVar("T")
 
 
-class SlackEmulator:
-    """Fake Slack workspace served over HTTP on 127.0.0.1 (random port)."""
+class SlackEmulator(WorkspacesMixin):
+    """Fake Slack workspace served over HTTP on 127.0.0.1 (random port); `add_workspace`
+    serves more on the same port, `enable_oauth` installs the app in them (emulator_oauth)."""
 
     def __init__(
         self,
@@ -54,6 +56,8 @@ class SlackEmulator:
             clock=clock,
         )
         self._faults = Faults()
+        self._directory = Directory(self._state)
+        self._parent: SlackEmulator | None = None  # set on the workspaces add_workspace made
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._url = ""
@@ -62,11 +66,10 @@ class SlackEmulator:
 
     def start(self) -> SlackEmulator:
         """Start serving in a daemon thread; returns self."""
-        if self._server is None:
-            self._server = HttpServer(ApiServer(self._state, self._faults))
+        if self._server is None and self._parent is None:
+            self._server = HttpServer(ApiServer(self._state, self._faults, self._directory))
             self._url = f"http://127.0.0.1:{self._server.server_address[1]}/"
-            with self._state.lock:
-                self._state.base_url = self._url
+            self._directory.set_base_url(self._url)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -94,6 +97,8 @@ class SlackEmulator:
     @property
     def url(self) -> str:
         """Base URL, e.g. ``http://127.0.0.1:PORT/``."""
+        if self._parent is not None:
+            return self._parent.url
         if not self._url:
             raise RuntimeError("SlackEmulator is not started")
         return self._url
@@ -194,7 +199,7 @@ class SlackEmulator:
         self, user: str | None = None, channel: str | None = None, message_ts: str | None = None
     ) -> str:
         """Issue a response_url; bound to a message, replace/delete_original apply to it."""
-        if not self._url:
+        if not self._state.base_url:
             raise RuntimeError("start the SlackEmulator before issuing response URLs")
         with self._state.lock:
             return self._state.new_response_url(user=user, channel=channel, message_ts=message_ts)
@@ -258,8 +263,13 @@ class SlackEmulator:
         self._faults.delay(method, seconds, times)
 
     def rate_limit(self, method: str, per_second: float) -> None:
-        """Answer 429 + Retry-After when ``method`` is called faster than ``per_second``."""
+        """Answer 429 + Retry-After when ``method`` is called faster than ``per_second``
+        (``"*"``: all methods together, a workspace-wide limit)."""
         self._faults.rate_limit(method, per_second)
+
+    def rate_limited(self, method: str | None = None) -> int:
+        """How many calls the rate limits answered 429 so far (of ``method``, or in all)."""
+        return self._faults.rate_limited(method)
 
     def chaos(
         self,
@@ -341,6 +351,11 @@ class SlackEmulator:
         """Uploaded files, including ``content`` (bytes) and ``channels``."""
         with self._state.lock:
             return copy.deepcopy(list(self._state.files.values()))
+
+    def conversations(self) -> list[JsonDict]:
+        """Every conversation (IMs, group DMs, channels) with its ``members``, oldest first."""
+        with self._state.lock:
+            return copy.deepcopy(list(self._state.conversations.values()))
 
     def find_message(self, user_id: str, text_contains: str) -> JsonDict:
         """Newest bot DM to ``user_id`` whose text or blocks contain ``text_contains``."""

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.testing import emulator_api, emulator_views  # noqa: F401  (registers Web API methods)
 from bot.testing.emulator_base import METHODS, ApiError, JsonDict
 from bot.testing.emulator_faults import Faults
+from bot.testing.emulator_oauth import Directory
 from bot.testing.emulator_state import EmulatorState
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -55,9 +56,11 @@ def _bearer(headers: Message) -> str | None:
 class ApiServer:
     """Routes HTTP requests to Web API methods, upload URLs and response URLs."""
 
-    def __init__(self, state: EmulatorState, faults: Faults) -> None:
-        self.state = state
+    def __init__(self, state: EmulatorState, faults: Faults,
+                 directory: Directory | None = None) -> None:
+        self.state = state  # the first workspace; `directory` holds every one
         self.faults = faults
+        self.directory = directory or Directory(state)
 
     def route(self, path: str, headers: Message, body: bytes) -> Answer:
         """Answer one request; an emulator bug answers 500 with the traceback."""
@@ -92,33 +95,40 @@ class ApiServer:
         delay, failure = self.faults.take(method)
         if delay:
             time.sleep(delay)
+        state = self.state
         if failure is not None:
             answer: Answer = (failure.status, failure.headers, failure.body)
+        elif method == "oauth.v2.access" and error is None:  # client credentials, no token
+            result, state = self.directory.oauth_access(params, headers)
+            answer = _json(result)
         else:
-            answer = self._dispatch(method, params, token, error)
-        self._record(method, params, answer, at)
+            answer, state = self._dispatch(method, params, token, error)
+        self._record(method, params, answer, at, state=state, token=token)
         return answer
 
     def _dispatch(
         self, method: str, params: JsonDict, token: str | None, error: ApiError | None
-    ) -> Answer:
+    ) -> tuple[Answer, EmulatorState]:
+        """The answer, and the workspace the token opened (the first one if none)."""
         handler = METHODS.get(method)
         if handler is None:
-            return _json({"ok": False, "error": "unknown_method"})
+            return _json({"ok": False, "error": "unknown_method"}), self.state
         if error is not None:
-            return _json({"ok": False, "error": error.error})
+            return _json({"ok": False, "error": error.error}), self.state
         if not token:
-            return _json({"ok": False, "error": "not_authed"})
-        if token != self.state.bot_token:
-            return _json({"ok": False, "error": "invalid_auth"})
-        with self.state.lock:
+            return _json({"ok": False, "error": "not_authed"}), self.state
+        state, refusal = self.directory.state_for(token)
+        if state is None:
+            return _json({"ok": False, "error": refusal}), self.state
+        with state.lock:
             try:
-                result = {"ok": True, **handler(self.state, params)}
+                result = {"ok": True, **handler(state, params)}
             except ApiError as exc:
                 result = {"ok": False, "error": exc.error, **exc.extra}
-            return _json(result)
+            return _json(result), state
 
-    def _record(self, method: str, params: JsonDict, answer: Answer, at: float) -> None:
+    def _record(self, method: str, params: JsonDict, answer: Answer, at: float, *,
+                state: EmulatorState | None = None, token: str | None = None) -> None:
         status, _, payload = answer
         try:
             body = json.loads(payload)
@@ -131,14 +141,17 @@ class ApiServer:
             "at": at,
             "ok": status == 200 and bool(body.get("ok")),
             "error": body.get("error") if status == 200 else f"http_{status}",
+            "token": token,
         }
-        with self.state.lock:
-            self.state.calls.append(record)
+        state = state or self.state
+        with state.lock:
+            state.calls.append(record)
 
     def _upload(self, file_id: str, body: bytes) -> Answer:
-        with self.state.lock:
+        state = self.directory.holding("file", file_id)
+        with state.lock:
             try:
-                emulator_views.upload_file(self.state, file_id, body)
+                emulator_views.upload_file(state, file_id, body)
             except ApiError as exc:
                 return 404, {"Content-Type": "text/plain"}, exc.error.encode()
         return 200, {"Content-Type": "text/plain"}, f"OK - {len(body)}".encode()
@@ -150,9 +163,10 @@ class ApiServer:
             return 400, {"Content-Type": "text/plain"}, b"invalid_payload"
         if not isinstance(data, dict):
             return 400, {"Content-Type": "text/plain"}, b"invalid_payload"
-        with self.state.lock:
+        state = self.directory.holding("response", response_id)
+        with state.lock:
             try:
-                self.state.post_response(response_id, data)
+                state.post_response(response_id, data)
             except ApiError as exc:
                 status = 400 if exc.error == "invalid_blocks" else 404
                 return status, {"Content-Type": "text/plain"}, exc.error.encode()
@@ -160,7 +174,8 @@ class ApiServer:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+    protocol_version = "HTTP/1.1"  # keep-alive: a client may send many calls on a connection
+    disable_nagle_algorithm = True  # else each answer of a kept connection waits ~40 ms
     server: HttpServer
 
     def do_POST(self) -> None:
@@ -184,6 +199,7 @@ class HttpServer(ThreadingHTTPServer):
     """A threaded HTTP server on 127.0.0.1 with a random port."""
 
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog: a burst of bot calls is queued, not reset
 
     def __init__(self, api: ApiServer) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -132,3 +133,11 @@ def web(emu):
 
     settings = Settings.from_env({"SLACK_BOT_TOKEN": emu.bot_token, "SLACK_API_URL": emu.api_url})
     return build_client(settings)
+
+
+# -- Hypothesis: reproducible by default (HYPOTHESIS_PROFILE=explore for fresh examples) ---
+
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("explore", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import Ack, BoltResponse
 
 from bot.core.db import UNAVAILABLE
+from bot.core.forms import FormErrors
 
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 DATABASE_DOWN = ("Sorry, Leadwell can't reach its database just now. "
@@ -63,6 +64,15 @@ def unacknowledged_answer(body: dict[str, Any], text: str) -> BoltResponse | Non
         "type": "modal", "title": {"type": "plain_text", "text": "Leadwell"},
         "close": {"type": "plain_text", "text": "OK"},
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]}})
+
+
+def form_refusal(error: BaseException, body: dict[str, Any]) -> BoltResponse | None:
+    """Inline errors for a modal whose listener raised FormErrors before ack() (a crafted
+    value over an input's limit, say): nothing was written and it is no bug, so no trace."""
+    if not isinstance(error, FormErrors) or body.get("type") != "view_submission":
+        return None
+    return _json({"response_action": "errors",
+                  "errors": {str(k)[:255]: v[:150] for k, v in error.errors.items()}})
 
 
 def _json(data: dict[str, Any]) -> BoltResponse:

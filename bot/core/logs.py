@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 TOKEN = re.compile(r"\b(xox[abeoprs]|xapp)-[A-Za-z0-9-]+")
+API_TOKEN = re.compile(r"\b(lw)_[A-Za-z0-9_-]{8,}|\b([Bb]earer) +[^\s'\",]+")  # POST /api/metrics
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id",
                                                                        default=None)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
@@ -65,6 +66,7 @@ class JsonFormatter(RedactingFormatter):
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         text = text.replace(secret, "***")
+    text = API_TOKEN.sub(lambda m: "lw_***" if m.group(1) else m.group(2) + " ***", text)
     return TOKEN.sub(lambda m: m.group(1) + "-***", text)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>$")
+USER_ID = re.compile(r"[UW][A-Z0-9]{1,31}")  # a Slack user id, to be matched whole
+MENTION = re.compile(r"<@(" + USER_ID.pattern + r")(?:\|[^>]*)?>")
 
 
 class MentionError(ValueError):
@@ -15,7 +16,7 @@ def parse_mentions(words: list[str]) -> list[str]:
     """User ids from `<@U123|name>` or `<@U123>` words, in order, without repeats."""
     ids: list[str] = []
     for word in words:
-        match = MENTION.match(word)
+        match = MENTION.fullmatch(word)
         if match is None:
             shown = word if len(word) <= 40 else word[:39] + "…"
             raise MentionError(

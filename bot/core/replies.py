@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
+from bot.core.forms import ref_or_none
 from bot.core.slack import send_dm
 
 
@@ -58,11 +59,8 @@ def escape(text: str) -> str:
 
 
 def record_id(view: dict) -> int:
-    """The id of the record a modal is about, kept in its private_metadata."""
-    try:
-        return int(view.get("private_metadata") or 0)
-    except ValueError:
-        return 0
+    """The id of the record a modal is about, kept in its private_metadata (0 if malformed)."""
+    return ref_or_none(view.get("private_metadata")) or 0
 
 
 def modal_submitter(contexts: Callable[[BoltContext, WebClient, str], Any],

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message, notice
-from bot.core.forms import selected_date, selected_option, value
+from bot.core.forms import metadata, selected_date, selected_option, slot_refs, value
 from bot.core.mentions import MentionError, parse_mentions
 from bot.lead_down import devplan, devplan_views, service
 from bot.lead_down.devplan import ActionDraft, PlanDraft, SkillDraft
@@ -28,26 +28,28 @@ A plan is private to the report and their manager. The report can read it and co
 def read_plan_form(view: dict[str, Any]) -> tuple[str, PlanDraft]:
     """(report id, draft) from a submitted plan modal."""
     values = (view.get("state") or {}).get("values") or {}
-    meta = json.loads(view.get("private_metadata") or "{}")
-    ids = [int(i) if isinstance(i, int) else None for i in meta.get("actions", [])]
+    meta = metadata(view)
+    ids = slot_refs(meta.get("actions"), devplan.MAX_ACTIONS)
     skills = []
     for slot in range(devplan.MAX_SKILLS):
         if slot_block("skill", slot) not in values:
             break
-        skills.append(SkillDraft(value(values, slot_block("skill", slot), Action.SKILL),
-                                 value(values, slot_block("now", slot), Action.NOW),
-                                 value(values, slot_block("aim", slot), Action.AIM)))
+        skills.append(SkillDraft(
+            value(values, slot_block("skill", slot), Action.SKILL, devplan.LIMITS["name"]),
+            value(values, slot_block("now", slot), Action.NOW, devplan.LIMITS["level"]),
+            value(values, slot_block("aim", slot), Action.AIM, devplan.LIMITS["level"])))
     actions = []
     for slot, action_id in enumerate(ids[: devplan.MAX_ACTIONS]):
         actions.append(ActionDraft(
-            value(values, slot_block("what", slot), Action.WHAT),
+            value(values, slot_block("what", slot), Action.WHAT, devplan.LIMITS["what"]),
             selected_option(values, slot_block("kind", slot), Action.KIND) or "training",
             selected_date(values, slot_block("by", slot), Action.BY),
             selected_option(values, slot_block("status", slot), Action.STATUS) or "not_started",
             action_id))
-    draft = PlanDraft(skills, actions, value(values, BlockId.ROLE, Action.ROLE),
+    draft = PlanDraft(skills, actions,
+                      value(values, BlockId.ROLE, Action.ROLE, devplan.LIMITS["role"]),
                       selected_date(values, BlockId.ROLE_DATE, Action.ROLE_DATE),
-                      value(values, BlockId.NOTES, Action.NOTES))
+                      value(values, BlockId.NOTES, Action.NOTES, devplan.LIMITS["notes"]))
     return str(meta.get("report", "")), draft
 
 
@@ -130,7 +132,7 @@ def log_review(ctx: RequestContext, plan_id: int, values: dict[str, Any]) -> tup
         plan = devplan.readable_plan(session, ctx.team_id, plan_id, ctx.actor_id)
         updates = {
             a.id: (selected_option(values, slot_block("status", a.id), Action.STATUS) or a.status,
-                   value(values, slot_block("note", a.id), Action.NOTE))
+                   value(values, slot_block("note", a.id), Action.NOTE, devplan.LIMITS["note"]))
             for a in devplan.actions(session, plan)}
         logged = devplan.review(session, ctx.team_id, plan_id, ctx.actor_id, updates, ctx.now)
         return plan.report_id, devplan_views.review_summary(ctx.actor_id,

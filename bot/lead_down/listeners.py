@@ -9,10 +9,10 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
-from bot.core.forms import selected_date, value
+from bot.core.forms import ref_of, selected_date, value
 from bot.core.replies import ephemeral, explain, modal_opener, modal_submitter, record_id
 from bot.core.schedule_form import Pick, read_schedule
-from bot.lead_down import devplan_flows, service, views, workflows
+from bot.lead_down import devplan, devplan_flows, service, views, workflows
 from bot.lead_down.ids import Action, BlockId, Callback
 from bot.lead_down.service import CheckinError
 from bot.org.context import ContextFactory, RequestContext
@@ -37,13 +37,14 @@ def register(app: App, contexts: ContextFactory) -> None:
             workflows.record_reply(contexts(context, client, author), event)
 
     def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
-        return modal_opener(contexts, lambda ctx, ref: build(ctx, int(ref)), (CheckinError,))
+        return modal_opener(contexts, lambda ctx, ref: build(ctx, ref_of(ref)), (CheckinError,))
 
     app.action(Action.ANSWER)(open_modal(workflows.answer_modal))
     app.action(Action.COMMIT)(open_modal(workflows.commit_modal))
 
     def answer(ctx: RequestContext, view: dict) -> Callable[[], None]:
-        text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+        text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT,
+                     service.LIMITS["answer"])
         manager_id = workflows.submit_answer(ctx, record_id(view), text)
         return lambda: refresh_homes(ctx, [ctx.actor_id, manager_id])
 
@@ -56,7 +57,8 @@ def register(app: App, contexts: ContextFactory) -> None:
         values = view["state"]["values"]
         try:
             note = workflows.submit_commit(ctx, record_id(view),
-                                           value(values, BlockId.TEXT, Action.TEXT),
+                                           value(values, BlockId.TEXT, Action.TEXT,
+                                                 service.LIMITS["commitment"]),
                                            selected_date(values, BlockId.DUE, Action.DUE))
         except CheckinError as error:
             field = BlockId.DUE if "date" in str(error) else BlockId.TEXT
@@ -72,7 +74,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         ack()
         ctx = contexts(context, client, body["user"]["id"])
         try:
-            outcome = workflows.complete(ctx, int(action.get("value") or ""))
+            outcome = workflows.complete(ctx, ref_of(action.get("value")))
         except CheckinError as error:
             outcome = str(error)
         except ValueError:
@@ -167,7 +169,8 @@ def register_devplans(app: App, contexts: ContextFactory) -> None:
         refresh_homes(ctx, [ctx.actor_id, report_id])
 
     def comment(ctx: RequestContext, view: dict) -> Callable[[], None]:
-        text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+        text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT,
+                     devplan.LIMITS["comment"])
         other, message = devplan_flows.comment(ctx, record_id(view), text)
         return lambda: tell(ctx, other, message)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -15,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from bot.core.blocks import Message
 from bot.core.calendar import local_today
-from bot.core.forms import FormErrors, selected_date, selected_option, value
+from bot.core.forms import (
+    FormErrors,
+    metadata,
+    ref_or_none,
+    selected_date,
+    selected_option,
+    selected_values,
+    slot_refs,
+    value,
+)
 from bot.core.slack import post_message
 from bot.lead_up import debrief, debrief_views, plan, plan_views, report_flows
 from bot.lead_up.debrief import ActionDraft
@@ -44,9 +52,9 @@ def plan_modal(ctx: RequestContext) -> View:
 
 def save_plan(ctx: RequestContext, view: dict[str, Any]) -> Callable[[], None]:
     values = view["state"]["values"]
-    goals = [Goal(value(values, slot_block("goal", s), Action.GOAL),
-                  value(values, slot_block("boss", s), Action.BOSS_GAIN),
-                  value(values, slot_block("mine", s), Action.OWN_GAIN),
+    goals = [Goal(value(values, slot_block("goal", s), Action.GOAL, plan.LIMITS["goal"]),
+                  value(values, slot_block("boss", s), Action.BOSS_GAIN, plan.LIMITS["gain"]),
+                  value(values, slot_block("mine", s), Action.OWN_GAIN, plan.LIMITS["gain"]),
                   selected_option(values, slot_block("status", s), Action.STATUS) or "")
              for s in range(plan.MAX_GOALS) if slot_block("goal", s) in values]
     errors = plan.validate(goals)
@@ -90,9 +98,10 @@ def suggestion_modal(ctx: RequestContext, plan_id: int) -> View:
 
 
 def suggest(ctx: RequestContext, view: dict[str, Any]) -> Callable[[], None]:
-    text = value(view["state"]["values"], BlockId.SUGGESTION, Action.TEXT)
+    text = value(view["state"]["values"], BlockId.SUGGESTION, Action.TEXT,
+                 plan.LIMITS["suggestion"])
     with ctx.sessions.begin() as session:
-        changed = plan.suggest(session, ctx.team_id, int(view.get("private_metadata") or 0),
+        changed = plan.suggest(session, ctx.team_id, ref_or_none(view.get("private_metadata")) or 0,
                                ctx.actor_id, text)
         manager_id, notice = changed.manager_id, plan_views.suggestion_notice(changed)
 
@@ -137,17 +146,20 @@ def _modal(session: Session, row: Debrief) -> View:
 def save_debrief(ctx: RequestContext, view: dict[str, Any]) -> Callable[[], None]:
     """Record a version (database only); the follow-up tells both in their group DM."""
     values = view["state"]["values"]
-    meta = json.loads(view.get("private_metadata") or "{}")
-    texts = {f: value(values, debrief_views.BLOCKS[f], Action.TEXT) for f in debrief.FIELDS}
-    actions = [ActionDraft(value(values, slot_block("what", s), Action.WHAT),
+    meta = metadata(view)
+    texts = {f: value(values, debrief_views.BLOCKS[f], Action.TEXT, debrief.LIMITS["text"])
+             for f in debrief.FIELDS}
+    actions = [ActionDraft(value(values, slot_block("what", s), Action.WHAT,
+                                 debrief.LIMITS["what"]),
                            selected_option(values, slot_block("owner", s), Action.OWNER) or "",
                            selected_date(values, slot_block("due", s), Action.DUE),
-                           action_id if isinstance(action_id, int) else None)
-               for s, action_id in enumerate(meta.get("actions", [])[: debrief.MAX_ACTIONS])]
-    done = [int(o["value"]) for o in ((values.get(BlockId.DONE) or {}).get(Action.DONE) or {})
-            .get("selected_options") or [] if str(o.get("value", "")).isdigit()]
+                           action_id)
+               for s, action_id in enumerate(slot_refs(meta.get("actions"), debrief.MAX_ACTIONS))]
+    done = [ref for v in selected_values(values, BlockId.DONE, Action.DONE)
+            if (ref := ref_or_none(v)) is not None]
     with ctx.sessions.begin() as session:
-        row = debrief.readable(session, ctx.team_id, int(meta.get("debrief") or 0), ctx.actor_id)
+        row = debrief.readable(session, ctx.team_id, ref_or_none(meta.get("debrief")) or 0,
+                               ctx.actor_id)
         errors = debrief.validate(texts, actions, (row.manager_id, row.boss_id))
         if errors:
             raise FormErrors({debrief_views.BLOCKS[f] if f in debrief_views.BLOCKS

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
-from bot.core.forms import FormErrors
+from bot.core.forms import FormErrors, ref_of
 from bot.core.mentions import MentionError, parse_mentions
 from bot.core.replies import ephemeral, explain, modal_opener, modal_submitter
 from bot.lead_up import debrief_flows, debrief_views, report_flows, report_views, talk_flows
@@ -98,9 +98,9 @@ def register(app: App, contexts: ContextFactory) -> None:
     app.action(Action.OPEN_REPORT)(opener(report_flows.report_modal))
     app.action(Action.EDIT_PLAN)(opener(lambda ctx, _: debrief_flows.plan_modal(ctx)))
     app.action(Action.SUGGEST_CHANGES)(opener(
-        lambda ctx, ref: debrief_flows.suggestion_modal(ctx, int(ref))))
+        lambda ctx, ref: debrief_flows.suggestion_modal(ctx, ref_of(ref))))
     app.action(Action.RECORD_DEBRIEF)(opener(
-        lambda ctx, ref: debrief_flows.record_modal_by_id(ctx, int(ref))))
+        lambda ctx, ref: debrief_flows.record_modal_by_id(ctx, ref_of(ref))))
 
     @app.action(Action.AGREE_PLAN)
     def agree(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
@@ -108,9 +108,12 @@ def register(app: App, contexts: ContextFactory) -> None:
         ack()
         ctx = contexts(context, client, body["user"]["id"])
         try:
-            answered = debrief_flows.agree(ctx, int(action.get("value") or 0))
+            answered = debrief_flows.agree(ctx, ref_of(action.get("value")))
         except PlanError as error:
             explain(client, body, respond, str(error))
+            return
+        except ValueError:
+            explain(client, body, respond, "That button is out of date.")
             return
         respond(text=answered.text, blocks=answered.blocks_dicts(), replace_original=True)
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 MONTHLY, WEEKLY = "monthly", "weekly"
 CADENCES = (MONTHLY, WEEKLY)
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 
 
 def current_period(cadence: str, today: date) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -12,7 +11,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.core.blocks import Message
-from bot.core.forms import FormErrors, selected_option, value
+from bot.core.forms import FormErrors, metadata, selected_option, value
 from bot.core.slack import dm_channel, send_dm
 from bot.lead_up import chart, periods, report_views, reports
 from bot.lead_up.ids import Action, BlockId, metric_block
@@ -46,15 +45,18 @@ def report_modal(ctx: RequestContext, period_text: str = "") -> View:
 def read_form(view: dict[str, Any]) -> tuple[str, dict[str, str], list[Metric], str, str]:
     """(period, typed numbers by field, metrics shown, explanation, strategies)."""
     values = (view.get("state") or {}).get("values") or {}
-    names = json.loads(view.get("private_metadata") or "{}").get("metrics", [])
-    raw = {key: value(values, block, Action.NUMBER)
+    listed = metadata(view).get("metrics")
+    names = [n for n in listed if isinstance(n, str)][:reports.MAX_METRICS] \
+        if isinstance(listed, list) else []
+    number = reports.LIMITS["number"]
+    raw = {key: value(values, block, Action.NUMBER, number)
            for key, block in FIELD_BLOCKS.items() if key in ("sales", "target", "pipeline")}
     for index, name in enumerate(names):
-        raw[name] = value(values, metric_block(index), Action.NUMBER)
+        raw[name] = value(values, metric_block(index), Action.NUMBER, number)
     period = selected_option(values, BlockId.PERIOD, Action.PERIOD) or ""
     return (period, raw, [Metric(n) for n in names],
-            value(values, BlockId.EXPLANATION, Action.TEXT),
-            value(values, BlockId.STRATEGIES, Action.TEXT))
+            value(values, BlockId.EXPLANATION, Action.TEXT, reports.LIMITS["explanation"]),
+            value(values, BlockId.STRATEGIES, Action.TEXT, reports.LIMITS["strategies"]))
 
 
 def submit(ctx: RequestContext, view: dict[str, Any]) -> tuple[int, bool]:
@@ -142,7 +144,8 @@ def settings_modal(ctx: RequestContext) -> View:
 def save_settings(ctx: RequestContext, view: dict[str, Any]) -> None:
     values = (view.get("state") or {}).get("values") or {}
     try:
-        metrics = reports.parse_metric_lines(value(values, BlockId.METRICS, Action.METRICS))
+        metrics = reports.parse_metric_lines(value(values, BlockId.METRICS, Action.METRICS,
+                                                   reports.LIMITS["metrics"]))
     except ValueError as error:
         raise FormErrors({BlockId.METRICS: str(error)}) from None
     hours = [selected_option(values, b, a) or "" for b, a in

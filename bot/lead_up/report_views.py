@@ -76,7 +76,8 @@ def report_modal(*, period: str, choices: list[str], metrics: list[Metric], boss
 def _number(block_id: str, label: str, initial: str, *, optional: bool = False) -> InputBlock:
     return InputBlock(block_id=block_id, label=label, optional=optional,
                       hint=None if optional else NUMBER_HINT,
-                      element=PlainTextInputElement(action_id=Action.NUMBER, max_length=30,
+                      element=PlainTextInputElement(action_id=Action.NUMBER,
+                                                    max_length=LIMITS["number"],
                                                     initial_value=initial or None))
 
 
@@ -85,7 +86,7 @@ def settings_modal(settings: LeadUpSettings, metrics: list[Metric]) -> View:
     blocks: list[Block] = [
         select_input(BlockId.CADENCE, Action.CADENCE, "Report", CADENCE_NAMES, settings.cadence),
         text_input(BlockId.METRICS, Action.METRICS, "Your team's key metrics, one per line",
-                   500, lines, multiline=True),
+                   LIMITS["metrics"], lines, multiline=True),
         context("For example `Win rate (%)`, `Meetings held`, `Average deal size ($)`. "
                 "Sales, target and pipeline are always there."),
         select_input(BlockId.HOUR, Action.HOUR, "Reminder when a report is missing", HOURS,

@@ -12,7 +12,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.core.blocks import Message
-from bot.core.forms import FormErrors, selected_date, selected_option, value
+from bot.core.forms import FormErrors, selected_date, selected_option, selected_user, value
 from bot.core.replies import modal_opener, modal_submitter
 from bot.core.slack import send_dm
 from bot.lead_up import talk_views, talks
@@ -39,18 +39,18 @@ def read_talk_form(view: dict[str, Any]) -> TalkDraft:
     return TalkDraft(
         department=selected_option(values, BlockId.DEPARTMENT, Action.DEPARTMENT) or "",
         day=selected_date(values, BlockId.DAY, Action.DAY),
-        thanked=value(values, BlockId.THANKED, Action.TEXT),
-        ideas=value(values, BlockId.IDEAS, Action.TEXT),
-        follow_ups=value(values, BlockId.FOLLOW_UPS, Action.TEXT),
-        thank_you=value(values, BlockId.THANK_YOU, Action.TEXT))
+        thanked=value(values, BlockId.THANKED, Action.TEXT, talks.LIMITS["thanked"]),
+        ideas=value(values, BlockId.IDEAS, Action.TEXT, talks.LIMITS["ideas"]),
+        follow_ups=value(values, BlockId.FOLLOW_UPS, Action.TEXT, talks.LIMITS["follow_ups"]),
+        thank_you=value(values, BlockId.THANK_YOU, Action.TEXT, talks.LIMITS["thank_you"]))
 
 
 def read_departments_form(view: dict[str, Any]) -> list[tuple[str, str | None]]:
     """(name, contact) per slot of a submitted departments modal."""
     values = _values(view)
-    return [(value(values, slot_block("department", slot), Action.DEPARTMENT),
-             ((values.get(slot_block("contact", slot)) or {}).get(Action.CONTACT) or {})
-             .get("selected_user"))
+    return [(value(values, slot_block("department", slot), Action.DEPARTMENT,
+                   talks.LIMITS["name"]),
+             selected_user(values, slot_block("contact", slot), Action.CONTACT))
             for slot in range(talks.MAX_DEPARTMENTS)]
 
 

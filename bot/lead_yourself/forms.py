@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from bot.core.forms import selected_date, value
+from bot.core.forms import metadata, selected_date, slot_refs, value
 from bot.lead_yourself.ids import (
     HORIZONS,
     MAX_ACTIONS_PER_HORIZON,
@@ -14,7 +13,7 @@ from bot.lead_yourself.ids import (
     action_block,
     aspiration_block,
 )
-from bot.lead_yourself.service import ActionDraft, PlanDraft
+from bot.lead_yourself.service import LIMITS, ActionDraft, PlanDraft
 
 PURPOSE = {"why": (BlockId.WHY, Action.WHY), "motivates": (BlockId.MOTIVATES, Action.MOTIVATES),
            "energy": (BlockId.ENERGY, Action.ENERGY), "impact": (BlockId.IMPACT, Action.IMPACT)}
@@ -22,26 +21,27 @@ PURPOSE = {"why": (BlockId.WHY, Action.WHY), "motivates": (BlockId.MOTIVATES, Ac
 
 def slot_ids(private_metadata: str) -> dict[int, list[int | None]]:
     """Which existing action each slot edits, as the modal recorded it."""
-    try:
-        raw = json.loads(private_metadata or "{}").get("ids", {})
-        return {h: [int(i) if i is not None else None for i in raw.get(str(h), [None])]
-                [:MAX_ACTIONS_PER_HORIZON] or [None] for h in HORIZONS}
-    except (ValueError, TypeError, AttributeError):
-        return {h: [None] for h in HORIZONS}
+    raw = metadata({"private_metadata": private_metadata}).get("ids")
+    raw = raw if isinstance(raw, dict) else {}
+    return {h: slot_refs(raw.get(str(h)), MAX_ACTIONS_PER_HORIZON) or [None] for h in HORIZONS}
 
 
 def read_plan(view: dict[str, Any]) -> PlanDraft:
     """The draft the person typed into the plan modal."""
     values = (view.get("state") or {}).get("values") or {}
-    draft = PlanDraft(**{name: value(values, *ids) for name, ids in PURPOSE.items()})
+    draft = PlanDraft(**{name: value(values, *ids, LIMITS["purpose"])
+                         for name, ids in PURPOSE.items()})
     for horizon, ids in slot_ids(view.get("private_metadata", "")).items():
-        draft.aspirations[horizon] = value(values, aspiration_block(horizon), Action.ASPIRATION)
+        draft.aspirations[horizon] = value(values, aspiration_block(horizon), Action.ASPIRATION,
+                                           LIMITS["aspiration"])
         for slot, action_id in enumerate(ids):
             draft.actions.append(ActionDraft(
                 horizon=horizon,
-                what=value(values, action_block("what", horizon, slot), Action.WHAT),
+                what=value(values, action_block("what", horizon, slot), Action.WHAT,
+                           LIMITS["what"]),
                 due=selected_date(values, action_block("due", horizon, slot), Action.DUE),
-                support=value(values, action_block("support", horizon, slot), Action.SUPPORT),
+                support=value(values, action_block("support", horizon, slot), Action.SUPPORT,
+                              LIMITS["support"]),
                 id=action_id,
             ))
     return draft

@@ -7,15 +7,16 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.core.blocks import Message
-from bot.core.forms import selected_date, value
+from bot.core.forms import FormErrors, ref_of, ref_or_none, selected_date, value
 from bot.core.replies import ephemeral, explain, modal_opener, modal_submitter, record_id
 from bot.core.schedule_form import Pick, read_schedule
 from bot.lead_yourself import forms, modals, views, workflows
 from bot.lead_yourself.ids import COMMAND, Action, BlockId, Callback, aspiration_block
-from bot.lead_yourself.service import PlanError
+from bot.lead_yourself.service import LIMITS, PlanError
 from bot.org.context import ContextFactory, RequestContext
 from bot.org.people import OrgError
 from bot.org.workflows import refresh_homes, tell
@@ -75,11 +76,19 @@ def register(app: App, contexts: ContextFactory) -> None:
     def add_action(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         """One more action slot for a horizon, keeping everything typed so far."""
         ack()
-        view = body["view"]
-        draft = forms.read_plan(view)
-        slots = forms.slots_of(draft, grow=int(action.get("value") or 1))
-        client.views_update(view_id=view["id"], hash=view.get("hash"),
-                            view=modals.plan_modal(draft, slots).to_dict())
+        view = body.get("view")
+        if not isinstance(view, dict):
+            return
+        try:
+            draft = forms.read_plan(view)
+        except FormErrors:  # more than an input allows: only a crafted request sends that
+            return
+        slots = forms.slots_of(draft, grow=ref_or_none(action.get("value")) or 1)
+        try:
+            client.views_update(view_id=view.get("id"), hash=view.get("hash"),
+                                view=modals.plan_modal(draft, slots).to_dict())
+        except SlackApiError as error:  # a double click (hash_conflict) or a closed modal
+            log.info("action slot not added: %s", error.response.get("error"))
 
     @app.view(Callback.PLAN)
     def submit_plan(ack: Ack, body: dict, view: dict, context: BoltContext,
@@ -115,7 +124,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         app.action(action_id)(button(work))
 
     def open_modal(build: Callable[[RequestContext, int], View]) -> Callable[..., None]:
-        return modal_opener(contexts, lambda ctx, ref: build(ctx, int(ref)), (PlanError,))
+        return modal_opener(contexts, lambda ctx, ref: build(ctx, ref_of(ref)), (PlanError,))
 
     app.action(Action.RESCHEDULE)(open_modal(workflows.reschedule_modal))
     app.action(Action.REPLY)(open_modal(
@@ -133,7 +142,7 @@ def register(app: App, contexts: ContextFactory) -> None:
 
     def manager_text(kind: str) -> Callable[..., None]:
         def work(ctx: RequestContext, view: dict) -> Callable[[], None]:
-            text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT)
+            text = value(view["state"]["values"], BlockId.TEXT, Action.TEXT, LIMITS["feedback"])
             message, owner_id = workflows.manager_feedback(ctx, record_id(view), kind, text)
 
             def follow_up() -> None:
@@ -175,4 +184,4 @@ def register(app: App, contexts: ContextFactory) -> None:
 
 def ref(action: dict) -> int:
     """The record id a button carries in its value (ValueError if it carries none)."""
-    return int(action.get("value") or "")
+    return ref_of(action.get("value"))

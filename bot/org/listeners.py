@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core.blocks import Message
+from bot.core.forms import ref_of, selected_user, selected_users
 from bot.core.mentions import MentionError, parse_mentions
 from bot.core.replies import ephemeral, explain
 from bot.core.slack import send_dm
@@ -54,7 +55,7 @@ def register(app: App, org: ContextFactory, *, extra: dict[str, TeamSubcommand] 
         ack()
         ctx = org(context, client, body["user"]["id"])
         try:
-            proposal_id = int(action.get("value", ""))
+            proposal_id = ref_of(action.get("value"))
             workflows.decide(ctx, proposal_id, confirm=action["action_id"] == Action.CONFIRM)
         except ValueError:
             explain(client, body, respond, "That button is out of date.")
@@ -75,11 +76,11 @@ def register(app: App, org: ContextFactory, *, extra: dict[str, TeamSubcommand] 
     def submit_reports(ack: Ack, body: dict, view: dict, context: BoltContext,
                        client: WebClient) -> None:
         user_id = body["user"]["id"]
-        picked = view["state"]["values"][BlockId.REPORTS][Action.PICK_REPORTS]
-        report_ids = picked.get("selected_users") or []
-        if user_id in report_ids:
-            ack(response_action="errors",
-                errors={BlockId.REPORTS: "You can't be your own direct report."})
+        report_ids = selected_users(view["state"]["values"], BlockId.REPORTS, Action.PICK_REPORTS)
+        if not report_ids or user_id in report_ids:
+            ack(response_action="errors", errors={BlockId.REPORTS: "Pick one or more people."
+                                                  if not report_ids else
+                                                  "You can't be your own direct report."})
             return
         ack()
         lines = workflows.add_reports(org(context, client, user_id), report_ids)
@@ -89,8 +90,7 @@ def register(app: App, org: ContextFactory, *, extra: dict[str, TeamSubcommand] 
     def submit_manager(ack: Ack, body: dict, view: dict, context: BoltContext,
                        client: WebClient) -> None:
         user_id = body["user"]["id"]
-        picked = view["state"]["values"][BlockId.MANAGER][Action.PICK_MANAGER]
-        manager_id = picked.get("selected_user")
+        manager_id = selected_user(view["state"]["values"], BlockId.MANAGER, Action.PICK_MANAGER)
         if not manager_id or manager_id == user_id:
             ack(response_action="errors",
                 errors={BlockId.MANAGER: "Pick someone other than yourself."})

@@ -144,3 +144,21 @@ def test_stale_after_a_month(team) -> None:
         plan = devplan.plan_of(s, "T1", "UANN")
         assert not devplan.is_stale(plan, T0 + timedelta(days=29))
         assert devplan.is_stale(plan, T0 + timedelta(days=30))
+
+
+def test_no_review_reminder_without_the_review_dm_it_reminds_of(team) -> None:
+    """A manager whose first plan came after this month's review moment gets no "reminder"
+    of a review DM they never had; once the DM went out, the reminder follows a week later."""
+    from bot.core.models import Delivery
+    from bot.lead_down.jobs import MonthlyReview, ReviewReminder
+
+    save(team)
+    tuesday = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    week_later = tuesday + timedelta(days=7)
+    with team.begin() as s:
+        assert list(ReviewReminder().collect(s, week_later)) == []
+        s.add(Delivery(team_id="T1", recipient="UBOSS", kind=MonthlyReview.kind,
+                       period="2026-12", status="sent", created_at=tuesday, sent_at=tuesday))
+    with team.begin() as s:
+        assert [(d.recipient, d.period) for d in ReviewReminder().collect(s, week_later)] == [
+            ("UBOSS", "2026-12")]

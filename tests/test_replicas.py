@@ -121,12 +121,18 @@ class Cluster:
             weeks = dict(connection.execute(text("SELECT id, week FROM questions")).all())
         found: Counter[tuple[str, str]] = Counter()
         for call in self.emu.calls("chat.postMessage"):
-            report = str(call["params"].get("channel", ""))[1:]
+            report = dm_user(call["params"].get("channel"))
             text_ = str(call["params"].get("text", ""))
             if call["ok"] and report in self.reports and QUESTION in text_ \
                     and not text_.startswith("Reminder"):
                 found[report, week_posted(call["params"], weeks)] += 1
         return found
+
+
+def dm_user(channel: object) -> str:
+    """Whom a DM was posted to: a user id (Slack's DM with them) or their IM's id, D + user id
+    in the emulator."""
+    return str(channel or "").removeprefix("D")
 
 
 def week_posted(params: dict, weeks: dict[int, str]) -> str:
@@ -281,8 +287,8 @@ def test_leader_killed_mid_fanout_another_takes_over(cluster: Cluster) -> None:
     seed_requests(cluster.url, confirmers)  # due now: the leader's real-clock tick sends them
 
     def reminded() -> Counter[str]:
-        return Counter(str(c["params"]["channel"])[1:] for c in emu.calls("chat.postMessage")
-                       if c["ok"] and str(c["params"].get("channel", ""))[1:] in confirmers)
+        return Counter(dm_user(c["params"]["channel"]) for c in emu.calls("chat.postMessage")
+                       if c["ok"] and dm_user(c["params"].get("channel")) in confirmers)
 
     emu.wait_for(lambda: sum(reminded().values()) >= 10, 30)
     time.sleep(1.0)  # the 11th chat.postMessage has left

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 LAST = 5  # ordinal meaning "the last such weekday of the month"
 CATCH_UP = timedelta(days=3)  # a monthly message missed by this much is skipped, not sent late
+
+
+@cache
+def zone(key: str) -> ZoneInfo:
+    """The IANA time zone `key`, read once per process (ZoneInfo itself keeps only the last 8:
+    a tick over people in 24 zones would read the zone files again and again)."""
+    return ZoneInfo(key)
 
 
 def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
@@ -19,19 +27,19 @@ def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
 
 def local_instant(day: date, hour: int, tz: str) -> datetime:
     """`hour`:00 on `day` in the time zone `tz`, as an aware UTC datetime."""
-    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    return datetime.combine(day, time(hour), tzinfo=zone(tz)).astimezone(UTC)
 
 
 def monthly_occurrence(now: datetime, *, ordinal: int, weekday: int, hour: int,
                        tz: str) -> tuple[str, datetime]:
     """This month's ("YYYY-MM", instant) for a monthly rule, the month as seen in `tz`."""
-    local = now.astimezone(ZoneInfo(tz))
+    local = now.astimezone(zone(tz))
     day = nth_weekday(local.year, local.month, ordinal, weekday)
     return f"{local.year:04d}-{local.month:02d}", local_instant(day, hour, tz)
 
 
 def local_today(now: datetime, tz: str) -> date:
-    return now.astimezone(ZoneInfo(tz)).date()
+    return now.astimezone(zone(tz)).date()
 
 
 def within_catch_up(instant: datetime, now: datetime) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -51,6 +54,7 @@ class Base(DeclarativeBase):
 PG_CONNECT_ARGS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
                    "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 15000}
 STATEMENT_TIMEOUT_MS = 30_000  # no request or tick waits longer on one statement
+SQLITE_BUSY_SECONDS = 30
 # what the database being unreachable, slow or restarting looks like (not a bug of ours)
 UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
@@ -64,7 +68,8 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_SECONDS,
+                                           "factory": queued_writers(SQLITE_BUSY_SECONDS)})
     elif url.startswith("postgresql"):
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_timeout", 10)
@@ -78,6 +83,74 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
+def queued_writers(wait: float) -> type[sqlite3.Connection]:
+    """A sqlite3 connection class whose writers take turns on one lock, from their first write
+    until their commit or rollback has ended (waiting at most `wait` seconds, the busy
+    timeout's, then going on without it).
+
+    SQLite lets one transaction write at a time; the others retry with growing sleeps (its busy
+    handler, up to 100 ms a sleep), so with a few threads writing at once a writer may sleep
+    long after the database was free. Queued on a lock, the next writer starts as soon as the
+    last one is done. Other processes (a `bot tick`, a replica) still meet the busy timeout."""
+    lock = threading.Lock()
+
+    class Cursor(sqlite3.Cursor):
+        def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+            self.connection.writing(sql)
+            try:
+                return super().execute(sql, parameters)
+            finally:
+                self.connection.settled()
+
+        def executemany(self, sql: str, parameters: Any, /) -> Cursor:
+            self.connection.writing(sql)
+            try:
+                return super().executemany(sql, parameters)
+            finally:
+                self.connection.settled()
+
+    class Connection(sqlite3.Connection):
+        holding = False
+
+        def cursor(self, factory: Any = Cursor) -> Any:  # type: ignore[override]
+            return super().cursor(factory)
+
+        def writing(self, sql: str) -> None:
+            if not self.holding and sql.lstrip()[:7].upper().startswith(SQLITE_WRITES):
+                self.holding = lock.acquire(timeout=wait)
+
+        def settled(self) -> None:
+            """Let go once no transaction is open (autocommit, or a failed statement)."""
+            if self.holding and not self.in_transaction:
+                self.holding = False
+                lock.release()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self.settled()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self.settled()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                if self.holding:
+                    self.holding = False
+                    lock.release()
+
+    return Connection
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -95,24 +168,32 @@ def make_sessions(engine: Engine) -> sessionmaker:
 def import_models() -> None:
     """Import every models module so Base.metadata knows all tables."""
     import bot.core.models
+    import bot.core.tokens
     import bot.lead_down.models
     import bot.lead_up.models
     import bot.lead_yourself.models
     import bot.org.models  # noqa: F401
 
 
-def insert_ignoring_conflicts(session: Session, model: type[Base], rows: list[dict[str, Any]],
-                              returning: Any = None) -> list[Any]:
+def insert_ignoring_conflicts(session: Session, model: type[Base] | Table,
+                              rows: list[dict[str, Any]], returning: Any = None) -> list[Any]:
     """INSERT … ON CONFLICT DO NOTHING (PostgreSQL, SQLite): safe when two requests race.
+    A Table for `model` skips the ORM (cheaper, for hot paths; `returning` a column).
 
     Returns `returning` of the rows this call inserted (when asked).
     """
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    make_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = make_insert(model).on_conflict_do_nothing()
+    statement = _ignoring_conflicts(session.get_bind().dialect.name, model, returning)
     if returning is None:
         session.execute(statement, rows)
         return []
-    return list(session.scalars(statement.returning(returning), rows))
+    return list(session.scalars(statement, rows))
+
+
+@cache
+def _ignoring_conflicts(dialect: str, model: type[Base] | Table, returning: Any) -> Any:
+    """The statement of `insert_ignoring_conflicts`, built once (hot paths run it a lot)."""
+    make_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = make_insert(model).on_conflict_do_nothing()
+    return statement if returning is None else statement.returning(returning)

@@ -1,7 +1,8 @@
 """The outbox: work each pending delivery under a lease, at most once on Slack, with retries.
 
 A delivery row is `pending` until an attempt settles it. An attempt first takes a lease with
-one compare-and-set UPDATE (so any number of tick runners share the rows), then sends inside
+a compare-and-set UPDATE (one for a batch of rows, so any number of tick runners share them;
+bot/core/senders.py sends a batch with a few threads at once), then sends inside
 `slack.tagged()`: every message it posts carries the delivery's key as Slack metadata. When an
 earlier attempt's outcome is unknown (the process died, or a timeout or 5xx after the request
 left), the recipient's conversation is searched for that key first and a message found there
@@ -11,18 +12,21 @@ is adopted instead of sent again. See docs/architecture.md, "The scheduler".
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.db import UTCDateTime
 from bot.core.models import Delivery
-from bot.core.slack import Posted, Tag, dm_channel, tagged
+from bot.core.slack import Clients, NotInstalled, Posted, Tag, dm_channel, tagged
 
 if TYPE_CHECKING:
     from bot.core.scheduler import Job
@@ -47,14 +51,34 @@ class LeaseLost(Exception):
 
 @dataclass(frozen=True)
 class Attempt:
-    """A lease on one delivery: `number` is its attempts count, `unresolved` whether an
-    earlier attempt may have posted without recording it (it began at `since`)."""
+    """A lease on one delivery, taken at `at` (`leased` on this process's monotonic clock);
+    `delivery` is its row as read just before (detached). `number` is the attempts count now,
+    `unresolved` whether an earlier attempt may have posted without recording it (it began at
+    `since`)."""
 
-    delivery_id: int
-    kind: str
-    number: int
-    unresolved: bool
-    since: datetime | None
+    delivery: Delivery
+    at: datetime
+    leased: float
+
+    @property
+    def delivery_id(self) -> int:
+        return self.delivery.id
+
+    @property
+    def kind(self) -> str:
+        return self.delivery.kind
+
+    @property
+    def number(self) -> int:
+        return self.delivery.attempts + 1
+
+    @property
+    def unresolved(self) -> bool:
+        return self.delivery.attempts > 0 and self.delivery.lease_until is not None
+
+    @property
+    def since(self) -> datetime | None:
+        return self.delivery.attempted_at
 
 
 def key(delivery: Delivery) -> str:
@@ -92,51 +116,82 @@ def _free(at: datetime) -> tuple[Any, ...]:
             Delivery.next_attempt_at.is_(None) | (Delivery.next_attempt_at <= at))
 
 
-def acquire(sessions: sessionmaker, delivery_id: int, at: datetime) -> Attempt | None:
-    """Take the lease on a free delivery (compare-and-set on attempts); None if not free."""
+# The hot path's statements, built once (a fan-out runs them thousands of times).
+_TABLE, _AT = Delivery.__table__, bindparam("at", type_=UTCDateTime())
+_LEASE = (update(_TABLE).where(tuple_(_TABLE.c.id, _TABLE.c.attempts).in_(
+    bindparam("pairs", expanding=True)), *_free(_AT))
+    .values(attempts=_TABLE.c.attempts + 1, attempted_at=_AT, lease_until=bindparam("until"))
+    .returning(_TABLE.c.id))
+_SETTLE = update(_TABLE).where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.status == "pending",
+                               _TABLE.c.attempts == bindparam("b_number"))
+
+
+def lease(sessions: sessionmaker, ids: Sequence[int], at: datetime) -> tuple[list[Attempt], int]:
+    """Take the leases on those of `ids` that are free at `at`: one transaction, one
+    compare-and-set UPDATE on (id, attempts) for all, so a row another runner took meanwhile
+    is left to it. A leased delivery whose recipient was deactivated fails at once, with no Web
+    API call. Returns the attempts to make, and how many failed so."""
     with sessions.begin() as session:
-        row = session.execute(select(Delivery.kind, Delivery.attempts, Delivery.lease_until,
-                                     Delivery.attempted_at)
-                              .where(Delivery.id == delivery_id, *_free(at))).first()
-        if row is None:
-            return None
-        taken = session.execute(
-            update(Delivery).where(Delivery.id == delivery_id, Delivery.attempts == row.attempts,
-                                   *_free(at))
-            .values(attempts=row.attempts + 1, attempted_at=at, lease_until=at + LEASE)
-            .execution_options(synchronize_session=False))
-        if taken.rowcount != 1:
-            return None
-    return Attempt(delivery_id, row.kind, row.attempts + 1,
-                   unresolved=row.attempts > 0 and row.lease_until is not None,
-                   since=row.attempted_at)
+        found = session.execute(_candidates(), {"ids": list(ids), "at": at}).all()
+        if not found:
+            return [], 0
+        taken = set(session.scalars(_LEASE, {
+            "pairs": [(row.id, row.attempts) for row, _ in found], "at": at,
+            "until": at + LEASE}))
+        rows = [row for row, _ in found if row.id in taken]
+        failed = [row.id for row, gone in found if gone and row.id in taken]
+        if failed:
+            session.execute(update(_TABLE).where(_TABLE.c.id.in_(failed))
+                            .values(status="failed", error=DEACTIVATED, lease_until=None))
+    leased = time.monotonic()
+    return [Attempt(row, at, leased) for row in rows if row.id not in failed], len(failed)
+
+
+@cache
+def _candidates() -> Select[tuple[Delivery, bool | None]]:
+    """Free deliveries among :ids at :at, each with whether its recipient was deactivated
+    (Person.deleted, kept by the user_change event)."""
+    from bot.org.models import Person  # people belong to the org practice, above core
+
+    return (select(Delivery, Person.deleted)
+            .outerjoin(Person, (Person.team_id == Delivery.team_id)
+                       & (Person.user_id == Delivery.recipient))
+            .where(Delivery.id.in_(bindparam("ids", expanding=True)), *_free(_AT)))
+
+
+def acquire(sessions: sessionmaker, delivery_id: int, at: datetime) -> Attempt | None:
+    """The lease on one free delivery; None if it is not free (or failed as deactivated)."""
+    attempts, _ = lease(sessions, [delivery_id], at)
+    return attempts[0] if attempts else None
+
+
+def release(sessions: sessionmaker, attempt: Attempt) -> None:
+    """Give back a lease not used: the row is as it was before (an unknown earlier outcome
+    stays unknown), free for the next tick."""
+    with sessions.begin() as session:
+        before = attempt.delivery
+        settle(session, attempt, attempts=before.attempts, attempted_at=before.attempted_at,
+               lease_until=before.lease_until)
 
 
 def settle(session: Session, attempt: Attempt, **values: Any) -> None:
     """Write the attempt's outcome if it still holds the lease, else raise LeaseLost."""
-    result = session.execute(
-        update(Delivery).where(Delivery.id == attempt.delivery_id, Delivery.status == "pending",
-                               Delivery.attempts == attempt.number)
-        .values(**values).execution_options(synchronize_session=False))
+    result = session.execute(_SETTLE, {"b_id": attempt.delivery_id, "b_number": attempt.number,
+                                       **values})
     if result.rowcount != 1:
         raise LeaseLost(attempt.delivery_id)
 
 
-def work(job: Job, attempt: Attempt, *, sessions: sessionmaker, client: WebClient,
-         now: datetime, at: datetime) -> str:
+def work(job: Job, attempt: Attempt, *, sessions: sessionmaker, clients: Clients,
+         now: datetime) -> str:
     """One attempt at a leased delivery: "sent", "skipped", "failed", "retrying" or "lost".
 
-    `now` is the tick's instant (for the job, sent_at and retry times); `at` is `now` plus the
-    time the tick has run so far, for leases.
+    `now` is the tick's instant (for the job, sent_at and retry times).
     """
-    unresolved, tag = attempt.unresolved, Tag({})
+    unresolved, tag, delivery = attempt.unresolved, Tag({}), attempt.delivery
     try:
         with sessions.begin() as session:
-            delivery = session.get_one(Delivery, attempt.delivery_id)
-            if (delivery.team_id, delivery.recipient) in deactivated(
-                    session, [delivery.team_id], [delivery.recipient]):
-                settle(session, attempt, status="failed", error=DEACTIVATED, lease_until=None)
-                return "failed"
+            client = clients(delivery.team_id)  # its workspace's token
             found = _search(job, session, client, delivery, attempt) if unresolved else None
             unresolved = False
             if found is not None:
@@ -154,16 +209,14 @@ def work(job: Job, attempt: Attempt, *, sessions: sessionmaker, client: WebClien
                     job.kind)
         return "lost"
     except Exception as error:
-        return _failed(job, attempt, error, unresolved, tag.posted,
-                       sessions=sessions, now=now, at=at)
+        return _failed(job, attempt, error, unresolved, tag.posted, sessions=sessions, now=now)
 
 
 def _failed(job: Job, attempt: Attempt, error: Exception, unresolved: bool,
-            posted: Posted | None, *, sessions: sessionmaker, now: datetime,
-            at: datetime) -> str:
+            posted: Posted | None, *, sessions: sessionmaker, now: datetime) -> str:
     """Record a failed attempt: sent anyway, failed for good, or pending with a backoff."""
     reason, permanent, wait = classify(error)
-    if not isinstance(error, SlackApiError):
+    if not isinstance(error, SlackApiError | NotInstalled):
         log.error("delivery %s (%s) raised", attempt.delivery_id, job.kind, exc_info=error)
     try:
         with sessions.begin() as session:
@@ -183,7 +236,7 @@ def _failed(job: Job, attempt: Attempt, error: Exception, unresolved: bool,
             settle(session, attempt, error=reason,
                    attempts=attempt.number - 1 if rate_limited else attempt.number,
                    next_attempt_at=now + (wait if rate_limited else backoff(attempt.number)),
-                   lease_until=at if unresolved or not rate_limited else None)
+                   lease_until=attempt.at if unresolved or not rate_limited else None)
     except LeaseLost:
         return "lost"
     log.warning("delivery %s (%s) will be retried: %s", attempt.delivery_id, job.kind, reason)
@@ -197,6 +250,8 @@ def backoff(attempts: int) -> timedelta:
 
 def classify(error: Exception) -> tuple[str, bool, timedelta | None]:
     """(reason, permanent, rate-limit wait or None) of a failed attempt."""
+    if isinstance(error, NotInstalled):  # uninstalled, or its token revoked: never sendable
+        return "workspace not installed", True, None
     if not isinstance(error, SlackApiError):
         return type(error).__name__, False, None
     response = error.response

@@ -15,11 +15,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core import outbox
+from bot.core import outbox, senders
 from bot.core.db import UNAVAILABLE, insert_ignoring_conflicts
 from bot.core.leader import Leadership
 from bot.core.metrics import REGISTRY
 from bot.core.models import Delivery
+from bot.core.slack import Clients, per_team
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +83,15 @@ def claim(session: Session, dues: Sequence[Due], now: datetime) -> list[int]:
          "ref": d.ref, "status": "pending", "created_at": now}
         for d in dues
     ]
-    return insert_ignoring_conflicts(session, Delivery, rows, returning=Delivery.id)
+    return insert_ignoring_conflicts(session, Delivery.__table__, rows, returning=Delivery.id)
 
 
 def tick(
-    now: datetime, *, sessions: sessionmaker, client: WebClient, jobs: Sequence[Job]
+    now: datetime, *, sessions: sessionmaker, client: WebClient | Clients, jobs: Sequence[Job]
 ) -> TickSummary:
     """Claim what is due at `now`, then work every pending delivery of these jobs that is free:
     new ones, retries whose time has come, and ones a crashed or slower runner left behind.
+    Each delivery is sent with its workspace's client (`client`, or `client(team_id)`).
 
     Leases are taken at `now` plus the time this tick has run (a long tick keeps them honest).
     """
@@ -100,25 +102,20 @@ def tick(
             gone = outbox.deactivated(session, {d.team_id for d in dues})
             summary.due += len(claim(session, [d for d in dues
                                                if (d.team_id, d.recipient) not in gone], now))
-    by_kind = {job.kind: job for job in jobs}
+    by_kind, clients = {job.kind: job for job in jobs}, per_team(client)
     started = time.monotonic()
     with sessions.begin() as session:
         summary.failed += outbox.expire_stale(session, list(by_kind), now)
         ids = outbox.due_ids(session, list(by_kind), now)
-    for delivery_id in ids:
-        at = now + timedelta(seconds=time.monotonic() - started)
-        attempt = outbox.acquire(sessions, delivery_id, at)
-        if attempt is None:  # another runner has it
-            continue
-        outcome = outbox.work(by_kind[attempt.kind], attempt, sessions=sessions, client=client,
-                              now=now, at=at)
-        if outcome != "lost":
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
+    outcomes = senders.send_all(by_kind, ids, sessions=sessions, clients=clients, now=now,
+                                clock=lambda: now + timedelta(seconds=time.monotonic() - started))
+    for outcome in ("sent", "skipped", "failed", "retrying"):  # not "lost" (another runner's)
+        setattr(summary, outcome, getattr(summary, outcome) + outcomes[outcome])
     return summary
 
 
 def make_scheduler(
-    *, sessions: sessionmaker, client: WebClient, jobs: Sequence[Job], seconds: int,
+    *, sessions: sessionmaker, client: WebClient | Clients, jobs: Sequence[Job], seconds: int,
     blocking: bool = False, leadership: Leadership | None = None,
 ) -> BaseScheduler:
     """An APScheduler that only fires `tick` every `seconds`; the database decides the rest.

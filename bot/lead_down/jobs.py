@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from slack_sdk import WebClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.blocks import Message
 from bot.core.models import Delivery
 from bot.core.scheduler import Due
 from bot.core.slack import Posted, send_dm
@@ -26,17 +28,18 @@ class MondayQuestion:
             yield Due(due.team_id, due.report_id, self.kind, due.week, ref=due.manager_id)
 
     def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
-        message = views.question_message(self._question(session, delivery, now))
+        question = self._question(session, delivery, now)
+        message = views.question_message(question)
         posted = send_dm(client, delivery.recipient, text=message.text,
                          blocks=message.blocks_dicts())
-        self.adopt(session, delivery, posted, now)
+        service.place_question(session, question, posted.channel, posted.ts)
         return True
 
     def adopt(self, session: Session, delivery: Delivery, posted: Posted, now: datetime) -> None:
         """Record where the question is, so DM replies become its answer (also after a crash
         between posting it and recording it)."""
-        question = self._question(session, delivery, now)
-        question.channel, question.ts = posted.channel, posted.ts
+        service.place_question(session, self._question(session, delivery, now), posted.channel,
+                               posted.ts)
 
     @staticmethod
     def _question(session: Session, delivery: Delivery, now: datetime) -> Question:
@@ -73,11 +76,15 @@ class Digest:
             yield Due(team_id, manager_id, self.kind, week)
 
     def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:
-        entries = service.team_answers(session, delivery.team_id, delivery.recipient, now)
-        quiet = service.quiet_reports(session, delivery.team_id, delivery.recipient)
-        message = views.digest_message(entries, quiet)
+        message = digest_message(session, delivery.team_id, delivery.recipient, now)
         send_dm(client, delivery.recipient, text=message.text, blocks=message.blocks_dicts())
         return True
+
+
+def digest_message(session: Session, team_id: str, manager_id: str, now: datetime) -> Message:
+    """The manager's digest as the database has it now (no Slack call)."""
+    return views.digest_message(service.team_answers(session, team_id, manager_id, now),
+                                service.quiet_reports(session, team_id, manager_id))
 
 
 
@@ -89,7 +96,13 @@ class MonthlyReview:
 
     def collect(self, session: Session, now: datetime) -> Iterable[Due]:
         due = devplan.review_reminders_due if self.reminder else devplan.reviews_due
-        for team_id, manager_id, month in due(session, now):
+        found = due(session, now)
+        if self.reminder:  # only after a review DM went out that month
+            found &= {tuple(row) for row in session.execute(
+                select(Delivery.team_id, Delivery.recipient, Delivery.period).where(
+                    Delivery.kind == MonthlyReview.kind, Delivery.status == "sent",
+                    Delivery.period.in_({month for _, _, month in found})))}
+        for team_id, manager_id, month in found:
             yield Due(team_id, manager_id, self.kind, month)
 
     def send(self, session: Session, client: WebClient, delivery: Delivery, now: datetime) -> bool:

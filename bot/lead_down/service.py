@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
+from bot.core.calendar import zone
 from bot.core.db import insert_ignoring_conflicts
 from bot.lead_down.models import (
     AnswerPart,
@@ -122,7 +123,15 @@ class DueQuestion:
 
 def due_questions(session: Session, now: datetime) -> Iterator[DueQuestion]:
     """Reports whose local time is Monday, from their manager's hour until the end of the
-    working day, who are not away and have no holiday that week."""
+    working day, who are not away and have no holiday that week.
+
+    Only the time zones where it is Monday before WORKDAY_END are read (each computed once),
+    so most ticks of the week read no reporting line at all."""
+    zones = {tz: now.astimezone(zone(tz)) for tz in session.scalars(select(Person.tz).distinct())}
+    monday = {tz: local for tz, local in zones.items()
+              if local.weekday() == 0 and local.hour < WORKDAY_END}
+    if not monday:
+        return
     report = aliased(Person)
     rows = session.execute(
         select(ReportingLine.team_id, ReportingLine.report_id, ReportingLine.manager_id,
@@ -132,7 +141,7 @@ def due_questions(session: Session, now: datetime) -> Iterator[DueQuestion]:
               & (report.user_id == ReportingLine.report_id))
         .outerjoin(CheckinSettings, (CheckinSettings.team_id == ReportingLine.team_id)
                    & (CheckinSettings.manager_id == ReportingLine.manager_id))
-        .where(report.deleted.is_(False), report.is_bot.is_(False))
+        .where(report.deleted.is_(False), report.is_bot.is_(False), report.tz.in_(monday))
     ).all()
     aways = {(a.team_id, a.user_id): a.until for a in session.scalars(select(Away))}
     days_off: dict[str, set[str]] = {}
@@ -142,7 +151,7 @@ def due_questions(session: Session, now: datetime) -> Iterator[DueQuestion]:
     for row in rows:
         if row.enabled is False:
             continue
-        local = now.astimezone(ZoneInfo(row.tz))
+        local = monday[row.tz]
         start = (9, 0) if row.hour is None else (row.hour, row.minute)
         if local.weekday() != 0 or not start <= (local.hour, local.minute) < (WORKDAY_END, 0):
             continue
@@ -154,13 +163,32 @@ def due_questions(session: Session, now: datetime) -> Iterator[DueQuestion]:
 
 
 def record_question(session: Session, due: DueQuestion, now: datetime) -> Question:
-    """The week's question row (created once, whatever the number of ticks)."""
-    insert_ignoring_conflicts(session, Question, [
-        {"team_id": due.team_id, "report_id": due.report_id, "manager_id": due.manager_id,
-         "week": due.week, "asked_at": now}])
-    return session.scalars(select(Question).where(
-        Question.team_id == due.team_id, Question.report_id == due.report_id,
-        Question.week == due.week)).one()
+    """The week's question row (created once, whatever the number of ticks).
+
+    A new row is not read back: it is attached to the session as inserted (the Monday
+    fan-out creates thousands, one per delivery)."""
+    row = {"team_id": due.team_id, "report_id": due.report_id, "manager_id": due.manager_id,
+           "week": due.week, "asked_at": now}
+    created = insert_ignoring_conflicts(session, Question.__table__, [row],
+                                        returning=Question.id)
+    if not created:
+        return session.scalars(select(Question).where(
+            Question.team_id == due.team_id, Question.report_id == due.report_id,
+            Question.week == due.week)).one()
+    question = Question(id=created[0], channel=None, ts=None, answered_at=None, **row)
+    make_transient_to_detached(question)
+    session.add(question)
+    return question
+
+
+_PLACE = update(Question.__table__).where(Question.__table__.c.id == bindparam("b_id"))
+
+
+def place_question(session: Session, question: Question, channel: str, ts: str) -> None:
+    """Record where the question was posted, so replies in that DM become its answer."""
+    session.execute(_PLACE, {"b_id": question.id, "channel": channel, "ts": ts})
+    set_committed_value(question, "channel", channel)
+    set_committed_value(question, "ts", ts)
 
 
 def unanswered_for_reminder(session: Session, now: datetime) -> Iterator[Question]:
@@ -176,7 +204,7 @@ def unanswered_for_reminder(session: Session, now: datetime) -> Iterator[Questio
                Question.asked_at >= now - timedelta(days=2))
     ).all()
     for question, tz, reminder in rows:
-        local = now.astimezone(ZoneInfo(tz))
+        local = now.astimezone(zone(tz))
         if reminder is not False and local.weekday() == 1 and \
                 REMINDER_HOUR <= local.hour < WORKDAY_END and question.week == week_of(
                     local.date() - timedelta(days=1)):
@@ -194,7 +222,7 @@ def digests_due(session: Session, now: datetime) -> Iterator[tuple[str, str, str
         .where(Question.asked_at >= now - timedelta(days=3), Question.ts.is_not(None))
     ).all()
     for team_id, manager_id, tz in rows:
-        local = now.astimezone(ZoneInfo(tz))
+        local = now.astimezone(zone(tz))
         if local.weekday() == 1 and local.hour >= DIGEST_HOUR:
             yield team_id, manager_id, week_of(local.date())
 
@@ -343,17 +371,18 @@ def team_answers(session: Session, team_id: str, manager_id: str,
 
 
 def quiet_reports(session: Session, team_id: str, manager_id: str) -> list[str]:
-    """Reports whose last three questions from this manager all went unanswered."""
-    questions = session.scalars(select(Question).where(
-        Question.team_id == team_id, Question.manager_id == manager_id,
-        Question.ts.is_not(None)).order_by(Question.asked_at.desc())).all()
-    recent: dict[str, list[Question]] = {}
-    for question in questions:
-        recent.setdefault(question.report_id, [])
-        if len(recent[question.report_id]) < QUIET_WEEKS:
-            recent[question.report_id].append(question)
-    return sorted(r for r, qs in recent.items()
-                  if len(qs) == QUIET_WEEKS and all(q.answered_at is None for q in qs))
+    """Reports whose last three questions from this manager all went unanswered (two columns
+    per question, newest first, in the order of the manager's index: no sort, no ORM rows)."""
+    recent: dict[str, list[bool]] = {}
+    for report_id, open_ in session.execute(
+            select(Question.report_id, Question.answered_at.is_(None)).where(
+                Question.team_id == team_id, Question.manager_id == manager_id,
+                Question.ts.is_not(None)).order_by(Question.asked_at.desc())):
+        unanswered = recent.setdefault(report_id, [])
+        if len(unanswered) < QUIET_WEEKS:
+            unanswered.append(bool(open_))
+    return sorted(r for r, unanswered in recent.items()
+                  if len(unanswered) == QUIET_WEEKS and all(unanswered))
 
 
 def open_commitments(session: Session, team_id: str, manager_id: str) -> list[Commitment]:

@@ -28,7 +28,7 @@ def _managers_with_boss(session: Session, now: datetime) -> Iterator[tuple[
         if row.boss_id is None:
             continue
         yield (row, settings.get((row.team_id, row.manager_id))
-               or reports.settings_of(session, row.team_id, row.manager_id),
+               or reports.default_settings(row.team_id, row.manager_id),  # all saved are read
                holidays.get(row.team_id, frozenset()), local_today(now, row.tz))
 
 

@@ -19,8 +19,9 @@ from bot.org.service import boss_of
 SENT_TO = "Reports go to"
 MAX_METRICS = 6
 MAX_NUMBER = 1e13
-LIMITS = {"explanation": 2000, "strategies": 2000, "metric_name": 40, "unit": 12}
-_NUMBER = re.compile(r"^[$€£]?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*%?$")
+LIMITS = {"explanation": 2000, "strategies": 2000, "metric_name": 40, "unit": 12,
+          "number": 30, "metrics": 500}
+_NUMBER = re.compile(r"^[$€£]?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*%?$", re.ASCII)
 
 
 class ReportError(Exception):
@@ -82,9 +83,14 @@ def fmt(number: float) -> str:
 
 def settings_of(session: Session, team_id: str, manager_id: str) -> LeadUpSettings:
     """The manager's settings (the defaults, unsaved, when they never changed them)."""
-    row = session.get(LeadUpSettings, (team_id, manager_id))
-    return row or LeadUpSettings(team_id=team_id, manager_id=manager_id, cadence=periods.MONTHLY,
-                                 metrics="[]", reminder_hour=9, debrief_hour=9)
+    return session.get(LeadUpSettings, (team_id, manager_id)) or default_settings(team_id,
+                                                                                  manager_id)
+
+
+def default_settings(team_id: str, manager_id: str) -> LeadUpSettings:
+    """The settings of a manager who never changed them (unsaved)."""
+    return LeadUpSettings(team_id=team_id, manager_id=manager_id, cadence=periods.MONTHLY,
+                          metrics="[]", reminder_hour=9, debrief_hour=9)
 
 
 def metrics_of(settings: LeadUpSettings) -> list[Metric]:

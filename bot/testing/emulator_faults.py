@@ -42,6 +42,9 @@ class _Rule:
 
 @dataclass
 class _Bucket:
+    """`rate` calls a second, `rate` of them at once (a full bucket); refused calls are told
+    to come back in whole seconds (Retry-After), as Slack does."""
+
     rate: float
     tokens: float
     stamp: float
@@ -86,6 +89,7 @@ class Faults:
         self._buckets: dict[str, _Bucket] = {}
         self._chaos: _Chaos | None = None
         self._injected: Counter[str] = Counter()  # chaos failures per method
+        self._limited: Counter[str] = Counter()  # 429s of the rate limits, per method
 
     def fail(
         self, method: str, status: int, retry_after: int, times: int, error: str | None
@@ -101,7 +105,8 @@ class Faults:
             self._delays.setdefault(method, []).append(_Rule(remaining=times, seconds=seconds))
 
     def rate_limit(self, method: str, per_second: float) -> None:
-        """Token bucket: more than ``per_second`` calls a second get 429."""
+        """Token bucket: more than ``per_second`` calls a second get 429 with Retry-After.
+        ``"*"`` is one bucket for every method: a workspace-wide limit."""
         if per_second <= 0:
             raise ValueError("per_second must be positive")
         with self._lock:
@@ -118,19 +123,25 @@ class Faults:
             self._chaos = _Chaos(rate, tuple(statuses), retry_after, frozenset(methods),
                                  random.Random(seed)) if rate else None
 
+    def rate_limited(self, method: str | None = None) -> int:
+        """How many calls the rate limits refused (of ``method``, or in all)."""
+        with self._lock:
+            return self._limited[method] if method else sum(self._limited.values())
+
     def chaos_injected(self, method: str | None = None) -> int:
         """How many calls chaos failed (of ``method``, or in all)."""
         with self._lock:
             return self._injected[method] if method else sum(self._injected.values())
 
     def reset(self) -> None:
-        """Remove every injected fault (chaos too) and zero the chaos count."""
+        """Remove every injected fault (chaos and rate limits too) and zero their counts."""
         with self._lock:
             self._failures.clear()
             self._delays.clear()
             self._buckets.clear()
             self._chaos = None
             self._injected.clear()
+            self._limited.clear()
 
     @staticmethod
     def _pop(rules: dict[str, list[_Rule]], method: str) -> _Rule | None:
@@ -159,6 +170,7 @@ class Faults:
                 bucket = self._buckets.get(key)
                 wait = bucket.take() if bucket else 0
                 if wait:
+                    self._limited[method] += 1
                     limited = _Rule(remaining=0, status=429, retry_after=wait).failure()
                     return (delay.seconds if delay else 0.0), limited
             return (delay.seconds if delay else 0.0), None

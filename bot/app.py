@@ -13,14 +13,15 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import sessionmaker
 
 from bot import home
-from bot.core import events, faults, ops
+from bot.core import acks, events, faults, install, limits, matching, ops, uninstall
 from bot.core.config import Settings
-from bot.core.logs import ContextExecutor
 from bot.core.replies import explain
 from bot.core.scheduler import Job
+from bot.core.slack import Clients
 from bot.lead_down import commands as lead_down_commands
 from bot.lead_down import jobs as lead_down_jobs
 from bot.lead_down import listeners as lead_down
+from bot.lead_down.retention import AnswerRetention
 from bot.lead_up import jobs as lead_up_jobs
 from bot.lead_up import listeners as lead_up
 from bot.lead_up import talk_flows, talk_jobs
@@ -37,15 +38,30 @@ JOBS: tuple[Job, ...] = (*org_jobs.JOBS, *career_jobs.JOBS, *lead_down_jobs.JOBS
                          *lead_up_jobs.JOBS, *talk_jobs.JOBS)
 
 
+def scheduled_jobs(settings: Settings) -> tuple[Job, ...]:
+    """JOBS, plus the Monday answers' retention (MONDAY_ANSWER_RETENTION_DAYS)."""
+    return (*JOBS, AnswerRetention(settings.monday_answer_retention_days))
+
+
 def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
-               clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> App:
-    """The Bolt app: signature checks, a sized listener pool, every practice registered."""
+               clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
+               workspaces: install.Workspaces | None = None) -> App:
+    """The Bolt app: signature checks, a sized listener pool, every practice registered.
+
+    In OAuth mode (bot/core/install.py) it serves the install flow and authorizes each
+    request with its workspace's stored token; `workspaces` (the scheduler's too) is made
+    here when not given.
+    """
+    workspaces = workspaces or install.workspaces_for(settings, sessions.kw["bind"], client)
+    oauth = install.bolt_oauth(settings, workspaces) \
+        if isinstance(workspaces, install.InstalledWorkspaces) else {}
+    listeners = acks.AckFirstExecutor(settings.workers)
     app = App(
         client=client,
         signing_secret=settings.signing_secret,
         token_verification_enabled=False,
-        listener_executor=ContextExecutor(max_workers=settings.workers,
-                                          thread_name_prefix="listener"),
+        listener_executor=listeners,
+        **oauth,
     )
     contexts = ContextFactory(sessions, settings.default_timezone, clock)
     org.register(app, contexts, extra=lead_down_commands.TEAM_SUBCOMMANDS,
@@ -55,11 +71,15 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     lead_down.register(app, contexts)
     lead_up.register(app, contexts)
     talk_flows.register(app, contexts)
+    uninstall.register(app, sessions, workspaces)
+
+    app.middleware(limits.command_length)
 
     @app.middleware
-    def sticky_ack(context: BoltContext, next_: Callable[[], None]) -> None:
-        """Install an ack() that stays acknowledged when the listener fails afterwards."""
-        context["ack"] = faults.StickyAck()
+    def sticky_ack(context: BoltContext, body: dict, next_: Callable[[], None]) -> None:
+        """Install an ack() that stays acknowledged when the listener fails afterwards, and
+        after which the listener waits for its turn to follow up (bot/core/acks.py)."""
+        context["ack"] = acks.FollowUpAck(listeners, urgent=acks.opens_views(body))
         next_()
 
     @app.error
@@ -67,6 +87,10 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
                  respond: Respond, client: WebClient) -> BoltResponse | None:
         """Log the failure and tell the person to try again in a minute: in the answer to
         Slack if the listener had not acknowledged, else with respond() or a DM."""
+        refusal = faults.form_refusal(error, body) if ack.response is None else None
+        if refusal is not None:  # a modal's input refused: shown under it, nothing written
+            log.info("modal refused: %s", error)
+            return refusal
         if faults.database_down(error):  # one line each: an outage fails every request
             log.warning("listener failed, database unavailable: %s",
                         str(error).splitlines()[0][:200])
@@ -84,15 +108,18 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
                 log.warning("could not tell the user about the failure")
         return BoltResponse(status=200, body="") if unacknowledged else None
 
+    matching.fast_matchers(app)  # after every listener is registered
     return app
 
 
 def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
-                default_tz: str = "UTC") -> ops.WSGIApp:
+                default_tz: str = "UTC", clients: Clients | None = None) -> ops.WSGIApp:
     """`POST /slack/events` to Bolt (a signed event already processed is answered at once),
-    `POST /api/metrics` for CRMs, `GET /healthz` (alive), `/readyz` (database reachable and
-    migrated) and `/metrics` (Prometheus), 404 elsewhere; every request timed and tagged with
-    a request id (bot/core/ops.py)."""
+    in OAuth mode `GET /slack/install` and `/slack/oauth_redirect` (Bolt's install flow),
+    `POST /api/metrics` for CRMs (with `clients`' client of the token's workspace),
+    `GET /healthz` (alive), `/readyz` (database reachable and migrated) and `/metrics`
+    (Prometheus), 404 elsewhere; every request timed and tagged with a request id
+    (bot/core/ops.py)."""
     from bot.lead_up import api
 
     slack = SlackRequestHandler(app)
@@ -110,13 +137,19 @@ def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
             return ops.metrics_page(engine, start_response)
         if path == api.PATH:  # answers 413 itself, in JSON, after the token
             environ[ops.KIND] = "api"
-            return api.metrics_api(environ, start_response, sessions=sessions, client=app.client,
+            return api.metrics_api(environ, start_response, sessions=sessions,
+                                   client=clients or app.client,
                                    max_bytes=MAX_BODY_BYTES, default_tz=default_tz)
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > MAX_BODY_BYTES:
             return ops.plain(start_response, "413 Payload Too Large", "request body too large")
         body = ops.read_body(environ)
         environ[ops.KIND] = ops.request_kind(body)
+        if environ.get("REQUEST_METHOD") == "POST" and \
+                not limits.well_formed(body, environ.get("CONTENT_TYPE")):  # Bolt would fail
+            if not ledger.signed(body, environ):
+                return ops.plain(start_response, "401 Unauthorized", "invalid request")
+            return ops.plain(start_response, "400 Bad Request", "malformed request")
         repeat = events.answer_repeat(ledger, body, environ, start_response)
         return repeat if repeat is not None else slack(environ, start_response)
 

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import sessionmaker
@@ -18,14 +19,28 @@ from bot.core.leader import leadership_for
 from bot.core.scheduler import TickSummary, make_scheduler, tick
 from bot.core.slack import build_client
 
+if TYPE_CHECKING:
+    from bot.core.install import Workspaces
+
 log = logging.getLogger("bot")
 
 
 def open_database(settings: Settings) -> sessionmaker:
-    """Apply pending migrations, then hand out sessions."""
-    engine = make_engine(settings.database_url, pool_size=settings.workers + 2)
+    """Apply pending migrations, then hand out sessions (a pool for the request threads, the
+    scheduler's sender threads and a spare)."""
+    from bot.core.senders import SENDERS
+
+    engine = make_engine(settings.database_url, pool_size=settings.workers + SENDERS + 2)
     migrate.upgrade(engine)
     return make_sessions(engine)
+
+
+def workspaces(settings: Settings, sessions: sessionmaker, client: WebClient) -> Workspaces:
+    """Each workspace's client: `client` (SLACK_BOT_TOKEN's), or in OAuth mode each
+    installation's (bot/core/install.py)."""
+    from bot.core.install import workspaces_for
+
+    return workspaces_for(settings, sessions.kw["bind"], client)
 
 
 def db_command(settings: Settings, action: str) -> int:
@@ -42,19 +57,23 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
     """Slack's HTTP requests on a multi-threaded WSGI server (waitress)."""
     import waitress
 
-    from bot.app import JOBS, create_app, create_wsgi
+    from bot.app import create_app, create_wsgi, scheduled_jobs
+    from bot.core.acks import tune_interpreter
 
     sessions = open_database(settings)
     client = build_client(settings)
-    app = create_app(settings, sessions, client)
+    clients = workspaces(settings, sessions, client)
+    app = create_app(settings, sessions, client, workspaces=clients)
     if scheduler:
-        make_scheduler(sessions=sessions, client=client, jobs=JOBS,
+        make_scheduler(sessions=sessions, client=clients, jobs=scheduled_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
-    log.info("serving on port %s (scheduler %s)", port, "on" if scheduler else "off")
-    waitress.serve(create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
-                               default_tz=settings.default_timezone),
-                   host="0.0.0.0", port=port, threads=settings.workers, ident="leadwell",
+    log.info("serving on port %s (scheduler %s%s)", port, "on" if scheduler else "off",
+             ", OAuth mode" if settings.oauth else "")
+    wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
+                       default_tz=settings.default_timezone, clients=clients)
+    tune_interpreter()
+    waitress.serve(wsgi, host="0.0.0.0", port=port, threads=settings.workers, ident="leadwell",
                    _quiet=True)
 
 
@@ -62,32 +81,37 @@ def socket(settings: Settings, *, scheduler: bool) -> None:
     """The same app over Socket Mode."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import JOBS, create_app
+    from bot.app import create_app, scheduled_jobs
+    from bot.core.acks import tune_interpreter
 
     sessions = open_database(settings)
     client = build_client(settings)
+    clients = workspaces(settings, sessions, client)
     if scheduler:
-        make_scheduler(sessions=sessions, client=client, jobs=JOBS,
+        make_scheduler(sessions=sessions, client=clients, jobs=scheduled_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
-    SocketModeHandler(create_app(settings, sessions, client), settings.app_token).start()
+    app = create_app(settings, sessions, client, workspaces=clients)
+    tune_interpreter()
+    SocketModeHandler(app, settings.app_token).start()
 
 
 def scheduler(settings: Settings) -> None:
-    from bot.app import JOBS
+    from bot.app import scheduled_jobs
 
     sessions = open_database(settings)
     log.info("scheduler running every %ss", settings.tick_seconds)
-    make_scheduler(sessions=sessions, client=build_client(settings), jobs=JOBS,
-                   seconds=settings.tick_seconds, blocking=True,
+    make_scheduler(sessions=sessions, client=workspaces(settings, sessions, build_client(settings)),
+                   jobs=scheduled_jobs(settings), seconds=settings.tick_seconds, blocking=True,
                    leadership=leadership_for(settings.database_url)).start()
 
 
 def tick_once(settings: Settings, at: datetime) -> TickSummary:
-    from bot.app import JOBS
+    from bot.app import scheduled_jobs
 
     sessions = open_database(settings)
-    return tick(at.astimezone(UTC), sessions=sessions, client=build_client(settings), jobs=JOBS)
+    return tick(at.astimezone(UTC), sessions=sessions, jobs=scheduled_jobs(settings),
+                client=workspaces(settings, sessions, build_client(settings)))
 
 
 def deliveries(settings: Settings, statuses: list[str], limit: int) -> int:
@@ -100,7 +124,21 @@ def deliveries(settings: Settings, statuses: list[str], limit: int) -> int:
     return 0
 
 
-def import_team(settings: Settings, path: str) -> int:
+def command_client(settings: Settings, sessions: sessionmaker, team_id: str | None) -> WebClient:
+    """SLACK_BOT_TOKEN's client, or (OAuth mode, `--team`) that installation's."""
+    from bot.core.config import SettingsError
+    from bot.core.slack import NotInstalled
+
+    client = build_client(settings)
+    if team_id is None:
+        return client
+    try:
+        return workspaces(settings, sessions, client)(team_id)
+    except NotInstalled as error:
+        raise SettingsError(str(error)) from None
+
+
+def import_team(settings: Settings, path: str, team_id: str | None = None) -> int:
     from bot.org.importer import import_team_csv
 
     def load(sessions: sessionmaker, client: WebClient) -> tuple[list[str], str]:
@@ -108,10 +146,10 @@ def import_team(settings: Settings, path: str) -> int:
                                  default_tz=settings.default_timezone)
         return report.rejected, report.summary()
 
-    return run_import(settings, load)
+    return run_import(settings, load, team_id)
 
 
-def import_metrics(settings: Settings, path: str) -> int:
+def import_metrics(settings: Settings, path: str, team_id: str | None = None) -> int:
     from bot.lead_up.importer import import_metrics_csv
 
     def load(sessions: sessionmaker, client: WebClient) -> tuple[list[str], str]:
@@ -119,17 +157,18 @@ def import_metrics(settings: Settings, path: str) -> int:
                                      now=datetime.now(UTC), default_tz=settings.default_timezone)
         return outcome.lines(), outcome.summary()
 
-    return run_import(settings, load)
+    return run_import(settings, load, team_id)
 
 
 def run_import(settings: Settings,
-               load: Callable[[sessionmaker, WebClient], tuple[list[str], str]]) -> int:
+               load: Callable[[sessionmaker, WebClient], tuple[list[str], str]],
+               team_id: str | None = None) -> int:
     """Rejected rows to stderr, the summary to stdout; exit 2 if the file is unusable."""
     from bot.org.importer import ImportFileError
 
     sessions = open_database(settings)
     try:
-        rejected, summary = load(sessions, build_client(settings))
+        rejected, summary = load(sessions, command_client(settings, sessions, team_id))
     except ImportFileError as error:
         print(f"bot: error: {error}", file=sys.stderr)
         return 2
@@ -139,13 +178,80 @@ def run_import(settings: Settings,
     return 1 if rejected else 0
 
 
-def api_token(settings: Settings) -> int:
+def api_token(settings: Settings, team: str | None = None) -> int:
     """Create or rotate the workspace's token for `POST /api/metrics` and print it once."""
     from bot.lead_up.api import create_token
 
     sessions = open_database(settings)
-    team_id = build_client(settings).auth_test()["team_id"]
+    team_id = command_client(settings, sessions, team).auth_test()["team_id"]
     print(create_token(sessions, team_id, datetime.now(UTC)))
     print(f"the API token of workspace {team_id} (shown once; any earlier token no longer "
           "works)", file=sys.stderr)
+    return 0
+
+
+def personal_data(settings: Settings, action: str, user_id: str, team_id: str | None, *,
+                  out: str | None = None, yes: bool = False) -> int:
+    """`bot data export|delete`: one person's records as JSON, or deleted in one transaction
+    (bot/personal_data.py); without `yes`, deleting only says what it would change."""
+    import json
+
+    from bot import personal_data as data
+
+    sessions = open_database(settings)
+    try:
+        with sessions.begin() as session:
+            team_id = data.only_team(session, team_id)
+            if action == "export":
+                text = json.dumps(data.export_user(session, team_id, user_id), indent=2,
+                                  ensure_ascii=False)
+            elif yes:
+                counts = data.delete_user(session, team_id, user_id)
+            else:
+                counts = data.plan_deletion(session, team_id, user_id)
+    except data.PersonalDataError as error:
+        print(f"bot: error: {error}", file=sys.stderr)
+        return 2
+    if action == "export":
+        return _write_export(text, out, f"{user_id} in {team_id}")
+    print("\n".join(f"{table}: {n}" for table, n in sorted(counts.items())) or "nothing stored")
+    total = f"{sum(counts.values())} rows about {user_id} in {team_id}"
+    if not yes:
+        print(f"bot: error: this would delete or anonymise {total}; run again with --yes to "
+              "do it", file=sys.stderr)
+        return 1
+    print(f"deleted or anonymised {total}", file=sys.stderr)
+    return 0
+
+
+def _write_export(text: str, out: str | None, who: str) -> int:
+    """The export to stdout, or to `out` readable by its owner only."""
+    import os
+
+    if out is None:
+        print(text)
+        return 0
+    try:
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text + "\n")
+    except OSError as error:
+        print(f"bot: error: cannot write {out}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"exported the records of {who} to {out}", file=sys.stderr)
+    return 0
+
+
+def rotate_keys(settings: Settings) -> int:
+    """Re-encrypt every stored Slack token with the first key of LEADWELL_ENCRYPTION_KEYS."""
+    from bot.core.tokens import Cipher, UnreadableToken
+    from bot.core.tokens import rotate_keys as rotate
+
+    sessions = open_database(settings)
+    try:
+        count = rotate(sessions.kw["bind"], Cipher(settings.encryption_keys))
+    except UnreadableToken as error:
+        print(f"bot: error: {error}", file=sys.stderr)
+        return 1
+    print(f"re-encrypted {count} stored tokens with the first key of LEADWELL_ENCRYPTION_KEYS")
     return 0

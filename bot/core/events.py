@@ -1,9 +1,13 @@
 """Slack's event retries: each `event_id` is processed once.
 
 The WSGI layer records a signed event's id in `processed_events` (INSERT … ON CONFLICT DO
-NOTHING) before Bolt sees it; a retry (X-Slack-Retry-Num) of an event already recorded is
-answered 200 at once. Only requests whose signature checks out are recorded, so forged ones
-can't claim an id. Rows older than a day are deleted, at most once an hour per process.
+NOTHING). A first delivery goes to Bolt at once and its id is recorded meanwhile by the
+ledger's writer thread (many ids a transaction), so no acknowledgement waits for the database;
+a retry (X-Slack-Retry-Num) first waits until this process's noted ids are written, then is
+recorded before Bolt sees it, and answered 200 at once if it was processed already. Slack
+retries only an event not acknowledged within 3 seconds (or refused), long after its id was
+written. Only requests whose signature checks out are recorded, so forged ones can't claim an
+id. Rows older than a day are deleted, at most once an hour per process.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bot.core.ops import plain
 log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
+FLUSH_WAIT = 1.0  # seconds a retry waits at most for this process's unrecorded events
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ class EventLedger:
         self.clock = clock
         self.purged_at: datetime | None = None
         self.lock = threading.Lock()
+        self.written = threading.Condition()
+        self.queue: list[dict[str, Any]] = []
+        self.writing = False
+        self.writer: threading.Thread | None = None
 
     def signed(self, body: bytes, environ: dict[str, Any]) -> bool:
         """Whether `body` carries a valid, recent Slack signature."""
@@ -82,6 +91,46 @@ class EventLedger:
                                 .where(ProcessedEvent.received_at < now - KEEP))
         return bool(new)
 
+    def note(self, event: Envelope) -> None:
+        """Record `event` soon, on the ledger's writer thread (a first delivery: Bolt need not
+        wait for the database); `flush` waits for it."""
+        with self.written:
+            self.queue.append({"event_id": event.event_id, "team_id": event.team_id,
+                               "received_at": self.clock()})
+            if self.writer is None or not self.writer.is_alive():
+                self.writer = threading.Thread(target=self._write, name="event-ledger",
+                                               daemon=True)
+                self.writer.start()
+            self.written.notify_all()
+
+    def flush(self, timeout: float = FLUSH_WAIT) -> None:
+        """Wait (at most `timeout` seconds) until the events noted so far are recorded."""
+        with self.written:
+            self.written.wait_for(lambda: not self.queue and not self.writing, timeout)
+
+    def _write(self) -> None:
+        """The writer thread: records what was noted, many events a transaction."""
+        while True:
+            with self.written:
+                self.written.wait_for(lambda: self.queue)
+                rows, self.queue, self.writing = self.queue, [], True
+            try:
+                with self.sessions.begin() as session:
+                    insert_ignoring_conflicts(session, ProcessedEvent, rows)
+                    now = rows[-1]["received_at"]
+                    if self._purge_due(now):
+                        session.execute(delete(ProcessedEvent)
+                                        .where(ProcessedEvent.received_at < now - KEEP))
+            except UNAVAILABLE as error:
+                log.warning("%d events processed, not recorded: database unavailable (%s)",
+                            len(rows), type(error).__name__)
+            except Exception:
+                log.exception("%d events processed, not recorded", len(rows))
+            finally:
+                with self.written:
+                    self.writing = False
+                    self.written.notify_all()
+
     def _purge_due(self, now: datetime) -> bool:
         with self.lock:
             if self.purged_at is not None and now - self.purged_at < PURGE_EVERY:
@@ -98,7 +147,11 @@ def answer_repeat(ledger: EventLedger, body: bytes, environ: dict[str, Any],
     event = envelope(body)
     if event is None or not ledger.signed(body, environ):
         return None  # not an event, or Bolt answers 401
+    if not environ.get("HTTP_X_SLACK_RETRY_NUM"):
+        ledger.note(event)  # a first delivery: recorded meanwhile, off the way of the ack
+        return None
     try:
+        ledger.flush()  # what this process noted is recorded before a retry is checked
         if ledger.first_time(event):
             return None
     except UNAVAILABLE as error:

@@ -17,13 +17,13 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import migrate
+from bot.core.bodies import form_fields
 from bot.core.logs import REQUEST_ID, new_request_id
 from bot.core.metrics import REGISTRY, Registry, exposition
 from bot.core.models import Delivery
@@ -83,11 +83,11 @@ def request_kind(body: bytes) -> str:
         except (ValueError, AttributeError):
             return "other"
         return "event" if kind in ("event_callback", "url_verification") else "other"
-    form = parse_qs(body.decode("utf-8", "replace"))
+    form = form_fields(body)
     if "command" in form:
         return "command"
     try:
-        kind = json.loads(form["payload"][0]).get("type")
+        kind = json.loads(form["payload"]).get("type")
     except (KeyError, ValueError, AttributeError):
         return "other"
     return kind if kind in INTERACTIONS else "other"

@@ -18,11 +18,15 @@ HELP = """• `/team checkin on|off`: ask your reports the Monday question (on b
 • `/team checkin reminder on|off`: one reminder on Tuesday when unanswered (on by default)
 • `/team away until YYYY-MM-DD` or `/team away off`: no Monday question while you are away
 • `/team holidays add|remove YYYY-MM-DD` (admins) or `/team holidays`: workspace holidays"""
-TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$", re.ASCII)
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_day(word: str) -> date:
+    """A date written YYYY-MM-DD (only that form); OrgError otherwise."""
     try:
+        if not DAY.fullmatch(word):
+            raise ValueError(word)
         return date.fromisoformat(word)
     except ValueError:
         raise OrgError(f"`{word[:20]}` is not a date like 2026-12-24.") from None

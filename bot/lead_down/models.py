@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.db import Base, UTCDateTime
@@ -50,7 +50,8 @@ class Question(Base):
     """The Monday question as asked to one report one week, on behalf of their manager."""
 
     __tablename__ = "questions"
-    __table_args__ = (UniqueConstraint("team_id", "report_id", "week"),)
+    __table_args__ = (UniqueConstraint("team_id", "report_id", "week"),
+                      Index("ix_questions_manager", "team_id", "manager_id", "asked_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)

@@ -15,19 +15,22 @@ from bot.lead_up import talks as talk_service
 from bot.lead_up.ids import Action
 from bot.lead_up.models import ContributionPlan, Debrief
 from bot.org import service as org
-from bot.org.models import Person
+from bot.org.models import Person, ReportingLine
 
 
 def home_section(session: Session, team_id: str, user_id: str, now: datetime) -> list[Block]:
     """For a manager with a boss: their reporting; for a boss: the plans agreed with them."""
     person = session.get(Person, (team_id, user_id))
     today = local_today(now, person.tz if person else "UTC")
-    is_manager = bool(org.report_ids_of(session, team_id, user_id)) and \
+    is_manager = _has_reports(session, team_id, user_id) and \
         org.manager_of(session, team_id, user_id) is not None
-    agreed = [(p, plan.goals_of(p)) for p in session.scalars(select(ContributionPlan).where(
-        ContributionPlan.team_id == team_id, ContributionPlan.boss_id == user_id,
-        ContributionPlan.status == plan.AGREED)) if org.manager_of(session, team_id,
-                                                                    p.manager_id) == user_id]
+    agreed = [(p, plan.goals_of(p)) for p in session.scalars(
+        select(ContributionPlan).join(ReportingLine, (
+            ReportingLine.team_id == ContributionPlan.team_id)
+            & (ReportingLine.report_id == ContributionPlan.manager_id)).where(
+            ContributionPlan.team_id == team_id, ContributionPlan.boss_id == user_id,
+            ContributionPlan.status == plan.AGREED, ReportingLine.manager_id == user_id)
+        .order_by(ContributionPlan.id))]  # one query, whatever the number of managers
     if not (is_manager or agreed):
         return []
     blocks: list[Block] = [header("Lead up")]
@@ -37,6 +40,11 @@ def home_section(session: Session, team_id: str, user_id: str, now: datetime) ->
     plans = plan_views.home_blocks((own, plan.goals_of(own)) if own else None, agreed)
     blocks += plans if is_manager else plans[:-1]  # only managers get the edit button
     return [*blocks, DividerBlock()]
+
+
+def _has_reports(session: Session, team_id: str, user_id: str) -> bool:
+    return session.scalar(select(ReportingLine.report_id).where(
+        ReportingLine.team_id == team_id, ReportingLine.manager_id == user_id).limit(1)) is not None
 
 
 def _manager_blocks(session: Session, team_id: str, user_id: str, today: date) -> list[Block]:

@@ -1,0 +1,140 @@
+"""What keeps acknowledgements fast under load: the ack-first listener pool, coalesced App Home
+refreshes, SQLite writers taking turns, and cheap listener matching (docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from sqlalchemy import text
+
+from bot.core.acks import AckFirstExecutor, FollowUpAck, opens_views
+from bot.core.db import make_engine
+from bot.core.home import Coalescer
+from bot.core.matching import BodyMatcher, fast_matchers
+
+
+def test_an_ack_does_not_wait_for_the_follow_ups_of_others() -> None:
+    pool = AckFirstExecutor(workers=2, follow_ups=1)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def listener(ack: FollowUpAck, then: float) -> None:
+        ack()
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(then)  # the follow-up work
+        with lock:
+            running[0] -= 1
+
+    for _ in range(6):
+        pool.submit(listener, FollowUpAck(pool), 0.1)
+    started = time.monotonic()
+    late = FollowUpAck(pool)  # Slack has its answer once ack() set it: the HTTP thread polls
+    pool.submit(late)
+    while late.response is None and time.monotonic() - started < 2:
+        time.sleep(0.001)
+    assert time.monotonic() - started < 0.1  # not behind 6 x 0.1 s of follow-up work
+    pool.shutdown(wait=True)
+    assert most[0] == 1  # one follow-up at a time
+
+
+def test_a_command_or_click_follows_up_at_once_for_its_trigger_id() -> None:
+    pool = AckFirstExecutor(workers=1, follow_ups=1)
+    busy = threading.Event()
+    pool.submit(lambda: (FollowUpAck(pool)(), busy.wait(2)))  # holds the one slot
+    opened = threading.Event()
+    for body in ({"command": "/careerplan", "trigger_id": "1.2"},
+                 {"type": "block_actions", "trigger_id": "1.2"}):
+        assert opens_views(body)
+        pool.submit(lambda: (FollowUpAck(pool, urgent=True)(), opened.set()))
+        assert opened.wait(1)  # views.open would come now, not after the slot frees
+        opened.clear()
+    assert not opens_views({"type": "view_submission", "trigger_id": "1.2"})
+    assert not opens_views({"type": "event_callback"})
+    busy.set()
+    pool.shutdown()
+
+
+def test_an_ack_outside_a_listener_never_waits() -> None:
+    pool = AckFirstExecutor(workers=1, follow_ups=1)
+    FollowUpAck(pool)()  # Bolt acknowledges events on the HTTP thread
+    FollowUpAck(pool)()
+    pool.shutdown()
+
+
+def test_refreshes_of_one_key_coalesce_and_others_run_alongside() -> None:
+    coalescer, runs, gate = Coalescer(), [], threading.Event()
+
+    def work(name: str) -> None:
+        runs.append(name)
+        if name == "first":
+            gate.wait(2)
+
+    first = threading.Thread(target=coalescer.run, args=("ann", lambda: work("first")))
+    first.start()
+    time.sleep(0.05)
+    for n in range(5):  # while the first runs: they return at once, the last one runs once
+        coalescer.run("ann", lambda n=n: work(f"again {n}"))
+    coalescer.run("bob", lambda: work("bob"))  # another key is not held up
+    gate.set()
+    first.join()
+    assert runs == ["first", "bob", "again 4"]
+    coalescer.run("ann", lambda: work("later"))
+    assert runs[-1] == "later"
+
+
+def test_sqlite_writers_take_turns_and_all_commit(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}", pool_size=12)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for _ in range(20):
+                with engine.begin() as connection:
+                    connection.execute(text("SELECT count(*) FROM t")).scalar()
+                    connection.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+                with engine.connect() as connection:  # a rollback lets go too
+                    connection.execute(text("INSERT INTO t VALUES (-1)"))
+                    connection.rollback()
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 200
+    assert errors == []
+    engine.dispose()
+
+
+def test_fast_matchers_route_as_bolt_does() -> None:
+    app = App(signing_secret="s" * 16, token="xoxb-1", token_verification_enabled=False)
+    app.command("/one")(lambda ack: ack())
+    app.action("two")(lambda ack: ack())
+    app.event("message")(lambda ack: ack())
+    bodies = [{"command": "/one", "type": None}, {"type": "block_actions", "actions": [
+        {"action_id": "two"}]}, {"type": "event_callback", "event": {"type": "message"}}]
+
+    def matched() -> list[list[bool]]:
+        requests = [BoltRequest(body="", mode="socket_mode") for _ in bodies]
+        for request, body in zip(requests, bodies, strict=True):
+            request.body = body
+        return [[listener.matches(req=r, resp=None) for listener in app._listeners]  # type: ignore[arg-type]
+                for r in requests]
+
+    before = matched()
+    assert fast_matchers(app) == 3
+    assert all(isinstance(m, BodyMatcher) for listener in app._listeners
+               for m in listener.matchers)
+    assert matched() == before == [[True, False, False], [False, True, False],
+                                   [False, False, True]]

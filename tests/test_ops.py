@@ -327,3 +327,11 @@ def test_apologies_say_try_again_in_a_minute() -> None:
         "push")
     assert faults.unacknowledged_answer({"type": "block_actions"}, "later") is None
 
+
+
+def test_events_that_erase_a_workspace_are_recorded_before_bolt_sees_them() -> None:
+    """Their listeners delete the workspace's ledger rows: a write after them would leave one."""
+    uninstall = json.loads(event_body("Ev9"))
+    uninstall["event"] = {"type": "app_uninstalled"}
+    assert envelope(json.dumps(uninstall).encode()).erases
+    assert not envelope(event_body("Ev10")).erases

@@ -2,7 +2,9 @@
 
 The WSGI layer records a signed event's id in `processed_events` (INSERT … ON CONFLICT DO
 NOTHING). A first delivery goes to Bolt at once and its id is recorded meanwhile by the
-ledger's writer thread (many ids a transaction), so no acknowledgement waits for the database;
+ledger's writer thread (many ids a transaction), so no acknowledgement waits for the database
+(`app_uninstalled` and `tokens_revoked` are recorded first: their listeners delete the ledger's
+rows of the workspace, which a later write would bring back);
 a retry (X-Slack-Retry-Num) first waits until this process's noted ids are written, then is
 recorded before Bolt sees it, and answered 200 at once if it was processed already. Slack
 retries only an event not acknowledged within 3 seconds (or refused), long after its id was
@@ -31,6 +33,8 @@ from bot.core.ops import plain
 log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
+# Events whose listener deletes the workspace's rows (its ledger row too): recorded first.
+ERASING = frozenset({"app_uninstalled", "tokens_revoked"})
 FLUSH_WAIT = 1.0  # seconds a retry waits at most for this process's unrecorded events
 
 
@@ -40,6 +44,7 @@ class Envelope:
 
     event_id: str
     team_id: str
+    erases: bool = False  # app_uninstalled or tokens_revoked: recorded before it deletes rows
 
 
 def envelope(body: bytes) -> Envelope | None:
@@ -53,7 +58,9 @@ def envelope(body: bytes) -> Envelope | None:
     event_id, team_id = data.get("event_id"), data.get("team_id") or ""
     if not isinstance(event_id, str) or not event_id or len(event_id) > 64:
         return None
-    return Envelope(event_id, str(team_id)[:32])
+    inner = data.get("event")
+    kind = inner.get("type") if isinstance(inner, dict) else None
+    return Envelope(event_id, str(team_id)[:32], erases=kind in ERASING)
 
 
 class EventLedger:
@@ -147,7 +154,7 @@ def answer_repeat(ledger: EventLedger, body: bytes, environ: dict[str, Any],
     event = envelope(body)
     if event is None or not ledger.signed(body, environ):
         return None  # not an event, or Bolt answers 401
-    if not environ.get("HTTP_X_SLACK_RETRY_NUM"):
+    if not environ.get("HTTP_X_SLACK_RETRY_NUM") and not event.erases:
         ledger.note(event)  # a first delivery: recorded meanwhile, off the way of the ack
         return None
     try:

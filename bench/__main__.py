@@ -1,7 +1,7 @@
 """`python -m bench`: every benchmark of Leadwell in one run; prints the tables and writes
 bench/results/<name>.json and <name>.png (see docs/benchmarks.md).
 
-    python -m bench                          # everything, full size (about an hour)
+    python -m bench                          # everything, full size (about 20 minutes)
     python -m bench --only latency --db postgres --concurrency 32 --requests 500
     python -m bench --smoke                  # tiny sizes on SQLite: checks it still works
 """
@@ -9,6 +9,7 @@ bench/results/<name>.json and <name>.png (see docs/benchmarks.md).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -100,6 +101,7 @@ def progress(line: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop servers, drop databases
     name = args.name or datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     results = run(args)
     print(report.tables(results))

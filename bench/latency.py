@@ -26,7 +26,7 @@ from sqlalchemy import delete, update
 
 from bench.databases import fresh_database, migrated
 from bench.floor import FloorProcess
-from bench.load import Sample, Send, TimedClient, run, summary, wait_idle
+from bench.load import Sample, Send, TimedClient, cpu_seconds, run, summary, wait_idle
 from bench.org import Org, build_org
 from bench.remote import RemoteEmulator
 from bot.lead_down.ids import Action
@@ -55,8 +55,10 @@ class Side:
 
     name: str
     client: TimedClient
+    pid: int
     bot: BotProcess | None = None
     log_mark: int = 0
+    cpu: float = 0.0  # CPU seconds the server spent on the measured rounds, follow-ups included
 
     def new_errors(self) -> list[str]:
         """WARNING and ERROR lines the bot logged since the last call (listener failures),
@@ -135,7 +137,7 @@ def acknowledged(response: Response) -> bool:
 def measure(sides: list[Side], team: Team, scenario: str, concurrency: int, requests: int,
             bot_pid: int, profile: Path | None = None) -> dict[str, Any]:
     """One cell: a warm-up, then `requests` requests to each side alternating in ROUNDS;
-    with `profile` (a file), py-spy samples the bot meanwhile (speedscope format)."""
+    with `profile` (a file), py-spy samples the bot meanwhile (see `profiling`)."""
     send, users = sender(scenario, team), team.users
     samples = {side.name: Sample() for side in sides}
     errors: dict[str, list[str]] = {side.name: [] for side in sides}
@@ -148,15 +150,18 @@ def measure(sides: list[Side], team: Team, scenario: str, concurrency: int, requ
     with profiling(bot_pid, profile):
         for round_ in range(ROUNDS):
             for side in sides if round_ % 2 == 0 else sides[::-1]:
-                count = min(share, requests - share * round_)
+                count, before = min(share, requests - share * round_), cpu_seconds(side.pid)
                 samples[side.name].add(run(side.client, send, users, concurrency=concurrency,
                                            requests=count, accept=acknowledged))
                 wait_idle(bot_pid)
+                side.cpu += cpu_seconds(side.pid) - before
                 errors[side.name] += side.new_errors()
     row: dict[str, Any] = {"scenario": scenario, "concurrency": concurrency}
     for side in sides:
         row[side.name] = {**summary(samples[side.name]), "logged_errors": len(errors[side.name]),
-                          "logged_examples": errors[side.name][:3]}
+                          "logged_examples": errors[side.name][:3],
+                          "cpu_ms_per_request": round(1000 * side.cpu / requests, 2)}
+        side.cpu = 0.0
     floor, bot = row["floor"], row["bot"]
     row["ratio_p50"] = round(bot["p50"] / floor["p50"], 2) if floor["p50"] else None
     row["ratio_p99"] = round(bot["p99"] / floor["p99"], 2) if floor["p99"] else None
@@ -212,9 +217,9 @@ def run_latency(dbs: list[str], concurrencies: list[int], requests: int, *,
             org, monday = seed(url, emu, users)
             with servers(url, emu, env or {}) as (bot, floor):
                 team = prepare(org, monday, emu, bot)
-                sides = [Side("floor", TimedClient(floor.events_url, SECRET, emu)),
-                         Side("bot", TimedClient(bot.events_url, SECRET, emu), bot)]
-                assert bot.pid is not None
+                assert bot.pid is not None and floor.pid is not None
+                sides = [Side("floor", TimedClient(floor.events_url, SECRET, emu), floor.pid),
+                         Side("bot", TimedClient(bot.events_url, SECRET, emu), bot.pid, bot)]
                 for concurrency in concurrencies:
                     for scenario in SCENARIOS:
                         name = f"{db}-{scenario}-c{concurrency}.txt"

@@ -11,6 +11,7 @@ the number of reports or managers.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -92,6 +93,8 @@ def run_queries(dbs: list[str], *, managers: int, reports: int, weeks: int, repe
                             history_weeks=weeks, now=NOW)
             progress(f"{db:8} org of {len(org.people)} people, {weeks} weeks of history, "
                      f"built in {time.perf_counter() - started:.1f} s")
+            gc.collect()
+            gc.freeze()  # as `bot serve` does (bot/core/acks.py): no full pass over start-up
             for name, render in renders(org).items():
                 count = len(statements_of(sessions, render))
                 ms = [s * 1000 for s in timed(sessions, render, repeats)]

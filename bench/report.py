@@ -40,14 +40,16 @@ def _lines(path: str) -> Iterator[str]:
 def latency_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["Acknowledgement latency (ms): bot against the floor (bare Bolt), same run",
              f"{'db':8} {'request':10} {'c':>3} | {'bot p50':>8} {'p95':>7} {'p99':>7} | "
-             f"{'floor p50':>9} {'p95':>6} {'p99':>6} | {'p99 x':>5} {'>3s':>4} {'err':>4}"]
+             f"{'floor p50':>9} {'p95':>6} {'p99':>6} | {'p99 x':>5} {'>3s':>4} {'err':>4} | "
+             f"{'CPU ms/req bot':>14} {'floor':>5}"]
     for r in rows:
         bot, floor = r["bot"], r["floor"]
         lines.append(
             f"{r['db']:8} {r['scenario']:10} {r['concurrency']:>3} | {bot['p50']:8.1f} "
             f"{bot['p95']:7.1f} {bot['p99']:7.1f} | {floor['p50']:9.1f} {floor['p95']:6.1f} "
             f"{floor['p99']:6.1f} | {r['ratio_p99'] or 0:5.2f} {bot['over_3s']:>4} "
-            f"{bot['errors'] + bot['logged_errors']:>4}")
+            f"{bot['errors'] + bot['logged_errors']:>4} | {bot.get('cpu_ms_per_request', 0):14.1f} "
+            f"{floor.get('cpu_ms_per_request', 0):5.1f}")
     return lines
 
 
@@ -60,12 +62,14 @@ def queries_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def fanout_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["Monday fan-out", f"{'db':8} {'limit':>7} {'reports':>7} {'seconds':>8} "
-             f"{'msg/s':>7} {'RSS MB':>7} {'floor s':>8} {'ratio':>6} {'dup':>4} {'lost':>4}"]
+    lines = ["Monday fan-out (docs/benchmarks-fanout.md)",
+             f"{'db':8} {'limit':>7} {'reports':>7} {'seconds':>8} {'msg/s':>7} {'sending':>7} "
+             f"{'RSS MB':>7} {'floor s':>8} {'ratio':>6} {'dup':>4} {'lost':>4}"]
     for r in rows:
         limit = f"{r['rate']:.0f}/s" if r.get("limited") else "none"
         lines.append(f"{r['db']:8} {limit:>7} {r['reports']:>7} {r['seconds']:8.1f} "
-                     f"{r['msg_per_s']:7.1f} {r['peak_rss_mb']:7.1f} "
+                     f"{r['msg_per_s']:7.1f} {r.get('sending_msg_per_s') or 0:7.1f} "
+                     f"{r['peak_rss_mb']:7.1f} "
                      f"{r.get('floor_seconds') or 0:8.1f} {r.get('ratio') or 0:6.3f} "
                      f"{r['duplicates']:>4} {r['losses']:>4}")
     return lines

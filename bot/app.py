@@ -79,7 +79,7 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     def sticky_ack(context: BoltContext, body: dict, next_: Callable[[], None]) -> None:
         """Install an ack() that stays acknowledged when the listener fails afterwards, and
         after which the listener waits for its turn to follow up (bot/core/acks.py)."""
-        context["ack"] = acks.FollowUpAck(listeners, urgent=acks.opens_views(body))
+        context["ack"] = listeners.ack_for(body)
         next_()
 
     @app.error

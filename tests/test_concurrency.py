@@ -43,17 +43,33 @@ def test_an_ack_does_not_wait_for_the_follow_ups_of_others() -> None:
     assert most[0] == 1  # one follow-up at a time
 
 
-def test_a_command_or_click_follows_up_at_once_for_its_trigger_id() -> None:
-    pool = AckFirstExecutor(workers=1, follow_ups=1)
+def test_commands_and_clicks_run_whole_a_few_at_a_time() -> None:
+    """Their follow-up may open a modal with the trigger id: it never waits after the ack."""
+    pool = AckFirstExecutor(workers=1, follow_ups=1, urgent=2)
     busy = threading.Event()
-    pool.submit(lambda: (FollowUpAck(pool)(), busy.wait(2)))  # holds the one slot
-    opened = threading.Event()
-    for body in ({"command": "/careerplan", "trigger_id": "1.2"},
-                 {"type": "block_actions", "trigger_id": "1.2"}):
-        assert opens_views(body)
-        pool.submit(lambda: (FollowUpAck(pool, urgent=True)(), opened.set()))
-        assert opened.wait(1)  # views.open would come now, not after the slot frees
-        opened.clear()
+    pool.ack_for({"type": "view_submission", "trigger_id": "1.2"})
+    pool.submit(lambda: (FollowUpAck(pool)(), busy.wait(5)))  # holds the one follow-up slot
+    running, most, done = [0], [0], []
+    lock = threading.Lock()
+
+    def listener(ack: FollowUpAck) -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        ack()
+        time.sleep(0.05)  # views.open
+        with lock:
+            running[0] -= 1
+            done.append(1)
+
+    for body in [{"command": "/careerplan", "trigger_id": "1.2"},
+                 {"type": "block_actions", "trigger_id": "1.2"}] * 3:
+        ack = pool.ack_for(body)  # as the middleware does, on the HTTP thread
+        pool.submit(listener, ack)
+    started = time.monotonic()
+    while len(done) < 6 and time.monotonic() - started < 3:
+        time.sleep(0.01)
+    assert len(done) == 6 and most[0] == 2  # all done, two at a time, no follow-up slot taken
     assert not opens_views({"type": "view_submission", "trigger_id": "1.2"})
     assert not opens_views({"type": "event_callback"})
     busy.set()

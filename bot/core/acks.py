@@ -10,11 +10,13 @@ So only FOLLOW_UPS listeners run their after-ack part at once, in arrival order;
 wait for a slot without using the CPU, and the pool has room for them (HEADROOM threads per
 HTTP thread), so an acknowledgement neither queues behind nor competes with follow-up work.
 A burst leaves a backlog that drains afterwards; a backlog beyond the pool makes new listeners
-queue, which slows acknowledgements instead of delaying the follow-ups without bound. Slash
-commands and clicks are not held back: their listener may open a modal with the request's
-trigger id, which expires 3 seconds after the click (the views.open comes first, right after
-the ack; `opens_views`). The others (view submissions' DMs and App Home refreshes, events)
-wait for a slot.
+queue, which slows acknowledgements instead of delaying the follow-ups without bound.
+
+Slash commands and clicks are the exception: their listener may open a modal with the
+request's trigger id, which expires 3 seconds after the click, so the views.open right after
+their ack cannot wait in a backlog. They run whole (before and after their ack) at most
+URGENT_AT_ONCE at a time: under overload they wait before their ack, which shows as latency,
+rather than after it, which would show as a modal that never opens (`opens_views`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextvars import ContextVar
 from typing import Any
 
 from slack_bolt import BoltResponse
@@ -33,6 +36,7 @@ from bot.core.logs import ContextExecutor
 
 HEADROOM = 16
 FOLLOW_UPS = 2
+URGENT_AT_ONCE = 4
 SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 
 
@@ -48,20 +52,45 @@ def tune_interpreter() -> None:
     gc.freeze()
 
 
-class AckFirstExecutor(ContextExecutor):
-    """The listener pool: `workers * HEADROOM` threads, `follow_ups` of them past their ack."""
+TRIGGERED = frozenset({"block_actions", "shortcut", "message_action"})
+_URGENT: ContextVar[bool] = ContextVar("leadwell_urgent_listener", default=False)
 
-    def __init__(self, workers: int, follow_ups: int = FOLLOW_UPS) -> None:
+
+def opens_views(body: dict[str, Any]) -> bool:
+    """A slash command or a click: its listener may open a modal with the request's trigger
+    id, which Slack honours for 3 seconds only, so its follow-up cannot wait after the ack."""
+    return bool(body.get("trigger_id")) and (body.get("command") is not None
+                                             or body.get("type") in TRIGGERED)
+
+
+class AckFirstExecutor(ContextExecutor):
+    """The listener pool: `workers * HEADROOM` threads; `follow_ups` of them past their ack,
+    and `urgent` listeners (commands, clicks) running whole, at a time."""
+
+    def __init__(self, workers: int, follow_ups: int = FOLLOW_UPS,
+                 urgent: int = URGENT_AT_ONCE) -> None:
         super().__init__(max_workers=workers * HEADROOM, thread_name_prefix="listener")
         self._slots = threading.Semaphore(follow_ups)
+        self._urgent = threading.Semaphore(urgent)
         self._local = threading.local()
+
+    def ack_for(self, body: dict[str, Any]) -> FollowUpAck:
+        """The ack() of a request about to be dispatched (Bolt middleware, HTTP thread)."""
+        urgent = opens_views(body)
+        _URGENT.set(urgent)  # the listener's thread runs in a copy of this context
+        return FollowUpAck(self, urgent=urgent)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         def listener() -> Any:
             self._local.listening, self._local.slot = True, False
+            urgent = _URGENT.get()
+            if urgent:
+                self._urgent.acquire()
             try:
                 return fn(*args, **kwargs)
             finally:
+                if urgent:
+                    self._urgent.release()
                 if self._local.slot:
                     self._slots.release()
                 self._local.listening = self._local.slot = False
@@ -76,19 +105,9 @@ class AckFirstExecutor(ContextExecutor):
             self._local.slot = True
 
 
-TRIGGERED = frozenset({"block_actions", "shortcut", "message_action"})
-
-
-def opens_views(body: dict[str, Any]) -> bool:
-    """A slash command or a click: its listener may open a modal with the request's trigger
-    id, which Slack honours for 3 seconds only, so its follow-up may not queue."""
-    return bool(body.get("trigger_id")) and (body.get("command") is not None
-                                             or body.get("type") in TRIGGERED)
-
-
 class FollowUpAck(StickyAck):
     """StickyAck whose caller, a listener, then waits for its turn to do the follow-up (unless
-    the follow-up is `urgent`: it opens a modal)."""
+    it is `urgent`: it may open a modal, and already waited for its turn before it began)."""
 
     def __init__(self, executor: AckFirstExecutor, *, urgent: bool = False) -> None:
         super().__init__()

@@ -20,6 +20,7 @@ from bench import report
 
 PARTS = ("latency", "queries", "fanout")
 RESULTS = Path(__file__).resolve().parent / "results"
+PROCESSES = 2  # server processes on each side: one per core of the reference machine
 SMOKE = {"requests": 12, "concurrency": "1,2", "db": "sqlite", "size": 30, "managers": 2,
          "reports": 5, "weeks": 3, "repeats": 3}
 
@@ -39,6 +40,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reports", type=int, default=200, help="queries: reports a manager")
     parser.add_argument("--weeks", type=int, default=52, help="queries: weeks of history")
     parser.add_argument("--repeats", type=int, default=50, help="queries: timed renders each")
+    parser.add_argument("--processes", type=int, default=PROCESSES,
+                        help="latency: WEB_CONCURRENCY of the bot and of the floor "
+                             f"(default {PROCESSES})")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="latency: a py-spy profile of the bot per cell in DIR")
     parser.add_argument("--name", help="results file name (default: the start time, UTC)")
@@ -67,7 +71,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         results["latency"] = run_latency(
             dbs, [int(c) for c in args.concurrency.split(",")], args.requests,
-            profile=args.profile, progress=progress)
+            env={"WEB_CONCURRENCY": str(args.processes)}, profile=args.profile,
+            progress=progress)
     if "queries" in parts:
         from bench.queries import run_queries
 

@@ -1,6 +1,7 @@
 """The floor: a bare Bolt app whose listeners only ack, on the same server stack as `bot serve`.
 
-Same waitress settings (threads = WORKERS, default 16), the same interpreter settings (a 1 ms
+Same server (bot/core/server.py: waitress, threads = WORKERS, default 16, in WEB_CONCURRENCY
+processes, default 1), the same interpreter settings (a 1 ms
 GIL switch interval, start-up objects frozen out of the GC), the same Bolt configuration
 (signature checks, no token verification, a listener pool of WORKERS threads), no database, no
 logging, no middleware: whatever the bot adds above it is Leadwell's own cost.
@@ -11,7 +12,6 @@ logging, no middleware: whatever the bot adds above it is Leadwell's own cost.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
 import subprocess
@@ -52,23 +52,28 @@ def floor_app(signing_secret: str, workers: int, client: WebClient) -> App:
 
 
 def serve(port: int) -> None:
-    import waitress
+    from bot.core import server
 
     workers = int(os.environ.get("WORKERS", "16"))
-    client = WebClient(token=os.environ.get("SLACK_BOT_TOKEN", "xoxb-floor"),
-                       base_url=os.environ.get("SLACK_API_URL", WebClient.BASE_URL))
-    handler = SlackRequestHandler(floor_app(os.environ["SLACK_SIGNING_SECRET"], workers, client))
+    processes = int(os.environ.get("WEB_CONCURRENCY", "1"))
 
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        if environ.get("PATH_INFO") == "/healthz":
-            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
-            return [b"ok"]
-        return handler(environ, start_response)
+    def build() -> server.WSGIApp:
+        client = WebClient(token=os.environ.get("SLACK_BOT_TOKEN", "xoxb-floor"),
+                           base_url=os.environ.get("SLACK_API_URL", WebClient.BASE_URL))
+        handler = SlackRequestHandler(floor_app(os.environ["SLACK_SIGNING_SECRET"], workers,
+                                                client))
 
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as quiet as `bot serve`
-    tune_interpreter()  # the interpreter as `bot serve` sets it
-    waitress.serve(wsgi, host="0.0.0.0", port=port, threads=workers, ident="floor",
-                   _quiet=True)
+        def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+            if environ.get("PATH_INFO") == "/healthz":
+                start_response("200 OK", [("Content-Type", "text/plain"),
+                                          ("Content-Length", "2")])
+                return [b"ok"]
+            return handler(environ, start_response)
+
+        tune_interpreter()  # the interpreter as `bot serve` sets it
+        return wsgi
+
+    server.serve_forever(build, port=port, threads=workers, processes=processes, ident="floor")
 
 
 class FloorProcess:

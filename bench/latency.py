@@ -176,7 +176,8 @@ def profiling(pid: int, output: Path | None) -> Iterator[None]:
         yield
         return
     spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                            str(pid), "--rate", "100", "--nonblocking", "--format",
+                            str(pid), "--subprocesses", "--rate", "100", "--nonblocking",
+                            "--format",
                             "raw" if output.suffix == ".txt" else "speedscope", "--output",
                             str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

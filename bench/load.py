@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.testing import Response, SlackClient, SlackEmulator
@@ -149,9 +150,25 @@ def summary(sample: Sample) -> dict[str, float | int | list[str]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process `pid` (Linux /proc)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
+    """User + system CPU time of process `pid` and of its children, e.g. the worker processes
+    of WEB_CONCURRENCY (Linux /proc)."""
+    return sum(_cpu_of(p) for p in (pid, *children(pid)))
+
+
+def children(pid: int) -> list[int]:
+    """The running child processes of `pid`."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # ended meanwhile
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 

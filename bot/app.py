@@ -17,7 +17,7 @@ from bot.core import acks, events, faults, install, limits, matching, ops, unins
 from bot.core.config import Settings
 from bot.core.replies import explain
 from bot.core.scheduler import Job
-from bot.core.slack import Clients
+from bot.core.slack import Clients, for_request
 from bot.lead_down import commands as lead_down_commands
 from bot.lead_down import jobs as lead_down_jobs
 from bot.lead_down import listeners as lead_down
@@ -78,8 +78,10 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     @app.middleware
     def sticky_ack(context: BoltContext, body: dict, next_: Callable[[], None]) -> None:
         """Install an ack() that stays acknowledged when the listener fails afterwards, and
-        after which the listener waits for its turn to follow up (bot/core/acks.py)."""
+        after which the listener waits for its turn to follow up (bot/core/acks.py); and the
+        gateway's client for the listener (bot/core/slack.py)."""
         context["ack"] = listeners.ack_for(body)
+        context["client"] = for_request(context.client)
         next_()
 
     @app.error

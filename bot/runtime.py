@@ -43,6 +43,13 @@ def workspaces(settings: Settings, sessions: sessionmaker, client: WebClient) ->
     return workspaces_for(settings, sessions.kw["bind"], client)
 
 
+def _jobs(settings: Settings) -> tuple:
+    """The scheduled jobs (bot/app.py, imported only by the commands that run them)."""
+    from bot.app import scheduled_jobs
+
+    return scheduled_jobs(settings)
+
+
 def db_command(settings: Settings, action: str) -> int:
     engine = make_engine(settings.database_url)
     if action == "upgrade":
@@ -54,41 +61,52 @@ def db_command(settings: Settings, action: str) -> int:
 
 
 def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
-    """Slack's HTTP requests on a multi-threaded WSGI server (waitress)."""
-    import waitress
+    """Slack's HTTP requests on waitress threads, in WEB_CONCURRENCY processes
+    (bot/core/server.py); the scheduler runs once, in the process that started them."""
+    from bot.core import server
 
-    from bot.app import create_app, create_wsgi, scheduled_jobs
-    from bot.core.acks import tune_interpreter
-
-    sessions = open_database(settings)
+    sessions = open_database(settings)  # migrated before any worker starts
     client = build_client(settings)
     clients = workspaces(settings, sessions, client)
-    app = create_app(settings, sessions, client, workspaces=clients)
-    if scheduler:
-        make_scheduler(sessions=sessions, client=clients, jobs=scheduled_jobs(settings),
+
+    def start_scheduler() -> None:
+        make_scheduler(sessions=sessions, client=clients, jobs=_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
-    log.info("serving on port %s (scheduler %s%s)", port, "on" if scheduler else "off",
-             ", OAuth mode" if settings.oauth else "")
-    wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
-                       default_tz=settings.default_timezone, clients=clients)
-    tune_interpreter()
-    waitress.serve(wsgi, host="0.0.0.0", port=port, threads=settings.workers, ident="leadwell",
-                   _quiet=True)
+
+    def build() -> server.WSGIApp:
+        from bot.app import create_app, create_wsgi
+        from bot.core.acks import tune_interpreter
+
+        app = create_app(settings, sessions, client, workspaces=clients)
+        if scheduler and not server.is_worker():
+            start_scheduler()
+        wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
+                           default_tz=settings.default_timezone, clients=clients)
+        tune_interpreter()
+        return wsgi
+
+    if not server.is_worker():
+        log.info("serving on port %s (%d process%s, scheduler %s%s)", port,
+                 settings.web_concurrency, "es" if settings.web_concurrency > 1 else "",
+                 "on" if scheduler else "off", ", OAuth mode" if settings.oauth else "")
+    server.serve_forever(build, port=port, threads=settings.workers,
+                         processes=settings.web_concurrency, ident="leadwell",
+                         supervising=start_scheduler if scheduler else None)
 
 
 def socket(settings: Settings, *, scheduler: bool) -> None:
     """The same app over Socket Mode."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app, scheduled_jobs
+    from bot.app import create_app
     from bot.core.acks import tune_interpreter
 
     sessions = open_database(settings)
     client = build_client(settings)
     clients = workspaces(settings, sessions, client)
     if scheduler:
-        make_scheduler(sessions=sessions, client=clients, jobs=scheduled_jobs(settings),
+        make_scheduler(sessions=sessions, client=clients, jobs=_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
     app = create_app(settings, sessions, client, workspaces=clients)
@@ -97,20 +115,16 @@ def socket(settings: Settings, *, scheduler: bool) -> None:
 
 
 def scheduler(settings: Settings) -> None:
-    from bot.app import scheduled_jobs
-
     sessions = open_database(settings)
     log.info("scheduler running every %ss", settings.tick_seconds)
     make_scheduler(sessions=sessions, client=workspaces(settings, sessions, build_client(settings)),
-                   jobs=scheduled_jobs(settings), seconds=settings.tick_seconds, blocking=True,
+                   jobs=_jobs(settings), seconds=settings.tick_seconds, blocking=True,
                    leadership=leadership_for(settings.database_url)).start()
 
 
 def tick_once(settings: Settings, at: datetime) -> TickSummary:
-    from bot.app import scheduled_jobs
-
     sessions = open_database(settings)
-    return tick(at.astimezone(UTC), sessions=sessions, jobs=scheduled_jobs(settings),
+    return tick(at.astimezone(UTC), sessions=sessions, jobs=_jobs(settings),
                 client=workspaces(settings, sessions, build_client(settings)))
 
 

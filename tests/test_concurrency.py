@@ -154,3 +154,28 @@ def test_fast_matchers_route_as_bolt_does() -> None:
                for m in listener.matchers)
     assert matched() == before == [[True, False, False], [False, True, False],
                                    [False, False, True]]
+
+
+def test_listeners_call_slack_through_the_gateway_client(emu) -> None:
+    """Bolt builds a plain WebClient per request (a new connection per call, no rate-limit
+    pause); the app hands listeners the gateway's client with the same token instead."""
+    from bot.app import create_app
+    from bot.core.config import Settings
+    from bot.core.db import make_sessions
+    from bot.core.slack import build_client
+    from bot.core.webclient import GatewayClient
+
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": emu.bot_token, "SLACK_SIGNING_SECRET": "s",
+                                  "SLACK_API_URL": emu.api_url})
+    app = create_app(settings, make_sessions(make_engine("sqlite://")), build_client(settings))
+    seen = []
+    app.command("/probe")(lambda ack, client: (ack(), seen.append(client)))
+    request = BoltRequest(body="", mode="socket_mode")
+    request.body = {"command": "/probe", "text": "", "team_id": "T1", "user_id": "UANN",
+                    "channel_id": "C1", "trigger_id": "1.2.3"}
+    assert app.dispatch(request).status == 200
+    (client,) = seen
+    assert isinstance(client, GatewayClient)
+    assert (client.token, client.base_url) == (emu.bot_token, emu.api_url)
+    assert [type(h) for h in client.retry_handlers] == \
+        [type(h) for h in build_client(settings).retry_handlers]

@@ -26,6 +26,7 @@ def test_defaults() -> None:
     assert settings.slack_api_url == "https://slack.com/api/"
     assert (settings.port, settings.default_timezone, settings.log_level) == (3000, "UTC", "INFO")
     assert settings.workers > 5  # above Bolt's default listener pool
+    assert settings.web_concurrency == 1  # one server process unless asked
 
 
 def test_postgres_urls_use_psycopg3_and_api_url_gets_its_slash() -> None:
@@ -38,7 +39,9 @@ def test_postgres_urls_use_psycopg3_and_api_url_gets_its_slash() -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [({"PORT": "80a"}, "PORT"), ({"DEFAULT_TIMEZONE": "Mars/Base"}, "IANA"),
-     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"), ({"SLACK_API_URL": "slack.com"}, "http")],
+     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"), ({"SLACK_API_URL": "slack.com"}, "http"),
+     ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY"),
+     ({"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY")],
 )
 def test_malformed_settings_are_named(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):

@@ -54,6 +54,7 @@ class Settings:
     log_format: str = "text"
     default_timezone: str = "UTC"
     workers: int = 16
+    web_concurrency: int = 1  # `bot serve` processes (bot/core/server.py)
     tick_seconds: int = 60
     monday_answer_retention_days: int | None = 365  # None keeps Monday answers forever
     client_id: str | None = None
@@ -105,6 +106,7 @@ class Settings:
             log_format=log_format,
             default_timezone=tz,
             workers=_int(env, "WORKERS", 16),
+            web_concurrency=_int(env, "WEB_CONCURRENCY", 1),
             tick_seconds=_int(env, "TICK_SECONDS", 60),
             monday_answer_retention_days=_retention_days(env),
             **oauth,

@@ -38,6 +38,18 @@ def build_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
+def for_request(client: WebClient) -> WebClient:
+    """The gateway's client in place of the plain WebClient Bolt builds for each request
+    (same token, workspace and retry handlers), so listeners' calls keep their connections
+    alive and honour the workspace's rate-limit pause too."""
+    if isinstance(client, GatewayClient):
+        return client
+    return GatewayClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                         ssl=client.ssl, proxy=client.proxy, headers=client.headers,
+                         team_id=client.default_params.get("team_id"), logger=client.logger,
+                         retry_handlers=client.retry_handlers)
+
+
 Clients = Callable[[str], WebClient]
 """The Web API client of a workspace (team id): one token, or each installation's."""
 

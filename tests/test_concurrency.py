@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from sqlalchemy import text
 
 from bot.core.acks import AckFirstExecutor, FollowUpAck, opens_views
+from bot.core.coalesce import Coalescer
 from bot.core.db import make_engine
-from bot.core.home import Coalescer
 from bot.core.matching import BodyMatcher, fast_matchers
 
 
@@ -102,6 +104,57 @@ def test_refreshes_of_one_key_coalesce_and_others_run_alongside() -> None:
     assert runs == ["first", "bob", "again 4"]
     coalescer.run("ann", lambda: work("later"))
     assert runs[-1] == "later"
+
+
+def test_refreshes_within_the_interval_run_once_afterwards_with_the_latest_work() -> None:
+    now, timers, runs = [100.0], [], []
+    coalescer = Coalescer(2.0, clock=lambda: now[0],
+                          later=lambda delay, work: timers.append((delay, work)) or "timer")
+
+    def work(name: str) -> Callable[[], None]:
+        return lambda: runs.append(name)
+
+    coalescer.run("ann", work("first"))  # at once, in the caller's thread
+    now[0] += 0.5
+    coalescer.run("ann", work("a"))
+    coalescer.run("ann", work("b"))  # both return at once: one run when the interval ends
+    coalescer.run("bob", work("bob"))  # another key is not held up
+    assert runs == ["first", "bob"]
+    assert [delay for delay, _ in timers] == [1.5]
+    assert not coalescer.wait_idle(0)
+    now[0] += 1.5
+    timers.pop()[1]()
+    assert runs == ["first", "bob", "b"] and coalescer.wait_idle(0)
+    now[0] += 0.1  # within the interval of the deferred run: deferred again
+    coalescer.run("ann", work("c"))
+    assert runs[-1] == "b" and [delay for delay, _ in timers] == [pytest.approx(1.9)]
+    now[0] += 1.9
+    timers.pop()[1]()
+    now[0] += 2.0  # the interval is over: at once again
+    coalescer.run("ann", work("later"))
+    assert runs == ["first", "bob", "b", "c", "later"] and timers == []
+
+
+def test_a_failing_deferred_refresh_is_logged_and_the_next_call_runs(caplog) -> None:
+    now, timers, runs = [0.0], [], []
+    coalescer = Coalescer(2.0, clock=lambda: now[0],
+                          later=lambda delay, work: timers.append(work) or "timer")
+
+    def fail() -> None:
+        raise RuntimeError("Slack is down")
+
+    coalescer.run("ann", lambda: runs.append("first"))
+    coalescer.run("ann", fail)
+    now[0] += 2.0
+    timers.pop()()  # on the timer's thread: logged, not raised
+    assert "deferred refresh failed" in caplog.text and coalescer.wait_idle(0)
+    now[0] += 2.0
+    coalescer.run("ann", lambda: runs.append("next"))
+    assert runs == ["first", "next"]
+    with pytest.raises(RuntimeError):  # in the caller's thread it is the caller's to handle
+        now[0] += 2.0
+        coalescer.run("ann", fail)
+    assert coalescer.wait_idle(0)
 
 
 def test_sqlite_writers_take_turns_and_all_commit(tmp_path: Path) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -12,43 +11,15 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.blocks import context
+from bot.core.coalesce import Coalescer
 
 HomeSection = Callable[[Session, str, str, datetime], list[Block]]
 """(session, team_id, user_id, now) -> the practice's blocks."""
 MAX_BLOCKS = 100
 
 
-class Coalescer:
-    """Runs work for a key one at a time; calls for a key already running make it run once
-    more when it ends (the latest call's work), and return at once."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._again: dict[Hashable, Callable[[], None] | None] = {}
-
-    def run(self, key: Hashable, work: Callable[[], None]) -> None:
-        with self._lock:
-            if key in self._again:
-                self._again[key] = work
-                return
-            self._again[key] = None
-        while True:
-            try:
-                work()
-            except BaseException:  # the calls waiting on this one are dropped with it
-                with self._lock:
-                    del self._again[key]
-                raise
-            with self._lock:
-                again = self._again[key]
-                if again is None:
-                    del self._again[key]
-                    return
-                self._again[key] = None
-            work = again
-
-
-REFRESHES = Coalescer()
+REFRESH_INTERVAL = 2.0  # seconds: a person's home is built at most this often (the latest data)
+REFRESHES = Coalescer(REFRESH_INTERVAL)
 
 
 def home_view(sections: Sequence[list[Block]]) -> View:
@@ -65,8 +36,9 @@ def publish_home(
 ) -> None:
     """Build `user_id`'s home from the database, then publish it (outside the transaction).
 
-    Refreshes of one person's home coalesce: while one runs, the calls arriving meanwhile make
-    it run once more afterwards (reading the newest data), not once each."""
+    Refreshes of one person's home coalesce (bot/core/coalesce.py): the calls arriving while
+    one runs, or within REFRESH_INTERVAL of it, make it run once more afterwards (reading the
+    newest data), not once each."""
 
     def publish() -> None:
         with sessions.begin() as session:

@@ -23,6 +23,7 @@ from slack_bolt import App
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.config import Settings
+from bot.core.home import REFRESH_INTERVAL, REFRESHES
 from bot.core.scheduler import TickSummary, tick
 from bot.core.slack import build_client
 from bot.testing import SlackClient, SlackEmulator
@@ -134,6 +135,7 @@ class Stage:
         self.jobs = scheduled_jobs(settings)
         app = create_app(settings, self.sessions, self.client, clock=self.clock.now)
         self.tracker = track(app)
+        REFRESHES.interval = 0.0  # a month in seconds: every App Home refresh runs at once
         wsgi = create_wsgi(app, self.sessions, signing_secret=SECRET)
         self._server = make_server("127.0.0.1", 0, wsgi, server_class=_Server,
                                    handler_class=_QuietHandler)
@@ -150,6 +152,7 @@ class Stage:
             self._server = None
         if self.tracker is not None:
             self.tracker.shutdown(wait=True)
+        REFRESHES.interval = REFRESH_INTERVAL
         self.emu.stop()
         if self.sessions is not None:
             self.sessions.kw["bind"].dispose()
@@ -164,6 +167,7 @@ class Stage:
         """Wait until the app has finished everything it started."""
         assert self.tracker is not None
         self.tracker.wait_idle()
+        REFRESHES.wait_idle(30)
 
     def tick(self, at: datetime) -> TickSummary:
         """Move the clock to `at` and run the scheduler's work due then, as `bot tick --at`."""

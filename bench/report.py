@@ -23,10 +23,20 @@ def machine() -> dict[str, Any]:
     memory = next((line.split()[1] for line in _lines("/proc/meminfo")
                    if line.startswith("MemTotal")), "0")
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(int(memory) / 2**20, 1),
-            "load_average": os.getloadavg(), "os": platform.platform(),
+            "load_average": os.getloadavg(), "python_loop_ms": python_loop_ms(),
+            "os": platform.platform(),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             **{name: version(name) for name in ("slack_bolt", "slack_sdk", "waitress",
                                                 "SQLAlchemy", "psycopg")}}
+
+
+def python_loop_ms() -> float:
+    """A fixed pure-Python loop, best of five, in ms: the speed of this machine's cores at the
+    time, to compare runs made on different days (hosts of the same name vary)."""
+    import timeit
+
+    best = min(timeit.repeat("sum(i * i for i in range(1_000_000))", number=1, repeat=5))
+    return round(best * 1000, 1)
 
 
 def _lines(path: str) -> Iterator[str]:

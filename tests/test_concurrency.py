@@ -232,3 +232,21 @@ def test_listeners_call_slack_through_the_gateway_client(emu) -> None:
     assert (client.token, client.base_url) == (emu.bot_token, emu.api_url)
     assert [type(h) for h in client.retry_handlers] == \
         [type(h) for h in build_client(settings).retry_handlers]
+
+
+def test_every_listener_of_the_app_gets_the_cheap_matchers() -> None:
+    """bot/core/matching.py reaches into Bolt (slack-bolt < 2); if Bolt changes how it keeps
+    listeners or matchers, this fails instead of the app silently matching slowly."""
+    from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
+
+    from bot.app import create_app
+    from bot.core.config import Settings
+    from bot.core.db import make_sessions
+    from bot.core.slack import build_client
+
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"})
+    app = create_app(settings, make_sessions(make_engine("sqlite://")), build_client(settings))
+    matchers = [m for listener in app._listeners for m in listener.matchers]
+    assert len(app._listeners) > 50
+    assert sum(isinstance(m, BodyMatcher) for m in matchers) >= len(app._listeners)
+    assert not [m for m in matchers if type(m) is BuiltinListenerMatcher]

@@ -20,7 +20,7 @@ from bench import report
 
 PARTS = ("latency", "queries", "fanout")
 RESULTS = Path(__file__).resolve().parent / "results"
-PROCESSES = 2  # server processes on each side: one per core of the reference machine
+PROCESSES = 1  # server processes on each side: `bot serve`'s default (WEB_CONCURRENCY)
 SMOKE = {"requests": 12, "concurrency": "1,2", "db": "sqlite", "size": 30, "managers": 2,
          "reports": 5, "weeks": 3, "repeats": 3}
 

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import sessionmaker
 
 from bot.core import migrate
-from bot.core.config import Settings
+from bot.core.config import Settings, sqlite_path
 from bot.core.db import make_engine, make_sessions
 from bot.core.leader import leadership_for
 from bot.core.scheduler import TickSummary, make_scheduler, tick
@@ -86,6 +86,11 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
         tune_interpreter()
         return wsgi
 
+    if settings.web_concurrency > 1 and sqlite_path(settings.database_url) is not None \
+            and not server.is_worker():
+        log.warning("WEB_CONCURRENCY=%d on SQLite: one process writes at a time, so the "
+                    "workers wait for each other's writes; use PostgreSQL, or 1",
+                    settings.web_concurrency)
     if not server.is_worker():
         log.info("serving on port %s (%d process%s, scheduler %s%s)", port,
                  settings.web_concurrency, "es" if settings.web_concurrency > 1 else "",

@@ -78,6 +78,31 @@ def test_commands_and_clicks_run_whole_a_few_at_a_time() -> None:
     pool.shutdown()
 
 
+def test_the_part_before_the_ack_runs_a_few_at_a_time_in_turn() -> None:
+    """A burst of submissions: each saves at full speed in its turn instead of all sharing the
+    interpreter (and the last passing Slack's 3 seconds); acking or ending frees the turn."""
+    pool = AckFirstExecutor(workers=1, follow_ups=8, before_ack=2)
+    running, most, acked = [0], [0], []
+    lock = threading.Lock()
+
+    def listener(ack: FollowUpAck, n: int) -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.03)  # the save before the ack
+        with lock:
+            running[0] -= 1
+        if n % 3:  # some fail or refuse before acking: their turn is freed all the same
+            ack()
+            acked.append(n)
+            time.sleep(0.05)  # the follow-up, no longer counted
+
+    for n in range(9):
+        pool.submit(listener, pool.ack_for({"type": "view_submission"}), n)
+    pool.shutdown(wait=True)
+    assert most[0] == 2 and sorted(acked) == [1, 2, 4, 5, 7, 8]
+
+
 def test_an_ack_outside_a_listener_never_waits() -> None:
     pool = AckFirstExecutor(workers=1, follow_ups=1)
     FollowUpAck(pool)()  # Bolt acknowledges events on the HTTP thread

@@ -62,6 +62,7 @@ def test_workers_share_the_port_restart_and_stop_together(emu, tmp_path: Path) -
         wait_until(lambda: len(emu.calls("views.open")) == 7)
         log = bot.log()
         assert "2 processes" in log and "exited with -9; starting another" in log
+        assert "WEB_CONCURRENCY=2 on SQLite" in log  # works, but says it is not worth it
         assert log.count("leads the scheduler") == 1  # the parent only: workers start none
     assert not any(alive(pid) for pid in replaced)
 

@@ -17,6 +17,11 @@ request's trigger id, which expires 3 seconds after the click, so the views.open
 their ack cannot wait in a backlog. They run whole (before and after their ack) at most
 URGENT_AT_ONCE at a time: under overload they wait before their ack, which shows as latency,
 rather than after it, which would show as a modal that never opens (`opens_views`).
+
+The other listeners' part before their ack (a modal submission validates and saves first) runs
+BEFORE_ACK_AT_ONCE at a time, also in arrival order: shared by every listener of a burst, the
+interpreter would give each a sliver of its time and the unlucky ones would pass Slack's 3
+seconds; taking turns, each waits for the ones in front and then runs at full speed.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from bot.core.logs import ContextExecutor
 HEADROOM = 16
 FOLLOW_UPS = 2
 URGENT_AT_ONCE = 4
+BEFORE_ACK_AT_ONCE = 4
 SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 
 
@@ -64,14 +70,15 @@ def opens_views(body: dict[str, Any]) -> bool:
 
 
 class AckFirstExecutor(ContextExecutor):
-    """The listener pool: `workers * HEADROOM` threads; `follow_ups` of them past their ack,
-    and `urgent` listeners (commands, clicks) running whole, at a time."""
+    """The listener pool: `workers * HEADROOM` threads; `before_ack` of them before their ack,
+    `follow_ups` past it, and `urgent` listeners (commands, clicks) running whole, at a time."""
 
     def __init__(self, workers: int, follow_ups: int = FOLLOW_UPS,
-                 urgent: int = URGENT_AT_ONCE) -> None:
+                 urgent: int = URGENT_AT_ONCE, before_ack: int = BEFORE_ACK_AT_ONCE) -> None:
         super().__init__(max_workers=workers * HEADROOM, thread_name_prefix="listener")
         self._slots = threading.Semaphore(follow_ups)
         self._urgent = threading.Semaphore(urgent)
+        self._before = threading.Semaphore(before_ack)
         self._local = threading.local()
 
     def ack_for(self, body: dict[str, Any]) -> FollowUpAck:
@@ -82,25 +89,33 @@ class AckFirstExecutor(ContextExecutor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         def listener() -> Any:
-            self._local.listening, self._local.slot = True, False
             urgent = _URGENT.get()
-            if urgent:
-                self._urgent.acquire()
+            (self._urgent if urgent else self._before).acquire()
+            self._local.listening, self._local.slot = True, False
+            self._local.before = not urgent
             try:
                 return fn(*args, **kwargs)
             finally:
                 if urgent:
                     self._urgent.release()
+                if self._local.before:  # ended without an ack
+                    self._before.release()
                 if self._local.slot:
                     self._slots.release()
-                self._local.listening = self._local.slot = False
+                self._local.listening = self._local.slot = self._local.before = False
 
         return super().submit(listener)
 
     def acknowledged(self) -> None:
-        """After ack() on a listener thread: wait for a follow-up slot (once per listener).
-        Elsewhere (Bolt acknowledges events on the HTTP thread) nothing waits."""
-        if getattr(self._local, "listening", False) and not self._local.slot:
+        """After ack() on a listener thread: give the next listener its turn before the ack,
+        then wait for a follow-up slot (once per listener). Elsewhere (Bolt acknowledges events
+        on the HTTP thread) nothing waits."""
+        if not getattr(self._local, "listening", False):
+            return
+        if self._local.before:
+            self._before.release()
+            self._local.before = False
+        if not self._local.slot:
             self._slots.acquire()
             self._local.slot = True
 

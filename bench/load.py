@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.testing import Response, SlackClient, SlackEmulator
 from bot.testing.client import JsonDict
+from bot.testing.process import children
 
 TIMEOUT = 10.0  # seconds; a slower answer is an error (Slack gives up after 3)
 SLOW = 3.0  # Slack's deadline for an acknowledgement
@@ -153,14 +153,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of process `pid` and of its children, e.g. the worker processes
     of WEB_CONCURRENCY (Linux /proc)."""
     return sum(_cpu_of(p) for p in (pid, *children(pid)))
-
-
-def children(pid: int) -> list[int]:
-    """The running child processes of `pid`."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(child) for child in task.read_text().split()]
-    return found
 
 
 def _cpu_of(pid: int) -> float:

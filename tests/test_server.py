@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from bot.core.server import SUPERVISOR_PID
 from bot.testing import SlackClient
-from bot.testing.process import BotProcess
+from bot.testing.process import BotProcess, children
 
 SECRET = "server-secret"
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(child) for child in task.read_text().split()]
-    return found
 
 
 def alive(pid: int) -> bool:
@@ -75,3 +71,18 @@ def test_a_worker_ends_when_its_supervisor_is_killed(emu, tmp_path: Path) -> Non
         workers = wait_until(lambda: (w := children(bot.pid)) and len(w) == 2 and w)
         bot.kill()
         wait_until(lambda: not any(alive(pid) for pid in workers), timeout=10)
+
+
+def test_a_worker_whose_supervisor_died_before_it_started_ends_too() -> None:
+    """The race CI met: the supervisor is killed while its worker still imports the bot, so the
+    worker's `getppid()` already names the process that adopted it."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import time; from bot.core.server import _exit_with_parent;"
+         "_exit_with_parent(); time.sleep(60)"],
+        env={**os.environ, SUPERVISOR_PID: str(gone.pid)})
+    try:
+        assert worker.wait(timeout=20) == -signal.SIGTERM
+    finally:
+        worker.kill()

@@ -25,6 +25,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 LISTEN_FD = "LEADWELL_LISTEN_FD"
+SUPERVISOR_PID = "LEADWELL_SUPERVISOR_PID"
 RESTART_DELAY = 1.0  # seconds between two starts of the same worker slot
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -53,12 +54,14 @@ def serve_forever(build: Callable[[], WSGIApp], *, port: int, threads: int, proc
 
 def _exit_with_parent() -> None:
     """End this worker when its supervisor is gone (killed without passing the signal on), so
-    no orphan keeps serving the port."""
-    parent = os.getppid()
+    no orphan keeps serving the port. The supervisor's pid comes from the environment: by the
+    time a worker has imported the bot its parent may already be gone and `getppid()` would
+    name whichever process adopted it."""
+    parent = int(os.environ.get(SUPERVISOR_PID) or os.getppid())
 
     def watch() -> None:
         while os.getppid() == parent:
-            time.sleep(1.0)
+            time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
@@ -95,7 +98,8 @@ class Supervisor:
         return [sys.executable, *sys.orig_argv[1:]]
 
     def start(self, slot: int) -> None:
-        env = {**os.environ, LISTEN_FD: str(self.sock.fileno())}
+        env = {**os.environ, LISTEN_FD: str(self.sock.fileno()),
+               SUPERVISOR_PID: str(os.getpid())}
         worker = subprocess.Popen(self.command(), env=env, pass_fds=(self.sock.fileno(),))
         self.workers[slot], self.started[slot] = worker, time.monotonic()
         if self.stopping:  # a signal came while it started

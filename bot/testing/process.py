@@ -15,6 +15,14 @@ from typing import Any
 from bot.testing.emulator import SlackEmulator
 
 
+def children(pid: int) -> list[int]:
+    """The running child processes of `pid` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(child) for child in task.read_text().split()]
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -14,7 +14,9 @@ from sqlalchemy.orm import sessionmaker
 
 from bot import home
 from bot.core import acks, events, faults, install, limits, matching, ops, uninstall
+from bot.core.coalesce import Coalescer
 from bot.core.config import Settings
+from bot.core.home import REFRESH_INTERVAL
 from bot.core.replies import explain
 from bot.core.scheduler import Job
 from bot.core.slack import Clients, for_request
@@ -45,12 +47,15 @@ def scheduled_jobs(settings: Settings) -> tuple[Job, ...]:
 
 def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
                clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
-               workspaces: install.Workspaces | None = None) -> App:
+               workspaces: install.Workspaces | None = None,
+               refreshes: Coalescer | None = None) -> App:
     """The Bolt app: signature checks, a sized listener pool, every practice registered.
 
     In OAuth mode (bot/core/install.py) it serves the install flow and authorizes each
     request with its workspace's stored token; `workspaces` (the scheduler's too) is made
-    here when not given.
+    here when not given. `refreshes` coalesces App Home refreshes; by default a person's home
+    is rebuilt at most every REFRESH_INTERVAL seconds, deferred rebuilds in the listener
+    pool's follow-up slots (`bot demo`, a month in seconds, passes one without a wait).
     """
     workspaces = workspaces or install.workspaces_for(settings, sessions.kw["bind"], client)
     oauth = install.bolt_oauth(settings, workspaces) \
@@ -63,7 +68,8 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
         listener_executor=listeners,
         **oauth,
     )
-    contexts = ContextFactory(sessions, settings.default_timezone, clock)
+    refreshes = refreshes or Coalescer(REFRESH_INTERVAL, later=listeners.later)
+    contexts = ContextFactory(sessions, settings.default_timezone, clock, refreshes)
     org.register(app, contexts, extra=lead_down_commands.TEAM_SUBCOMMANDS,
                  extra_help=lead_down_commands.HELP)
     home.register(app, contexts)

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import sessionmaker
 
+from bot.core.coalesce import Coalescer
 from bot.core.home import HomeSection, publish_home
 from bot.lead_down.home import home_section as lead_down_section
 from bot.lead_up.home import home_section as lead_up_section
@@ -21,9 +22,10 @@ SECTIONS: tuple[HomeSection, ...] = (org_section, lead_yourself_section, lead_do
 
 
 def publish(sessions: sessionmaker, client: WebClient, team_id: str, user_id: str,
-            now: datetime) -> None:
-    """Publish `user_id`'s App Home with every practice's section."""
-    publish_home(sessions, client, team_id, user_id, now, SECTIONS)
+            now: datetime, refreshes: Coalescer) -> None:
+    """Publish `user_id`'s App Home with every practice's section (coalesced in
+    `refreshes`)."""
+    publish_home(sessions, client, team_id, user_id, now, SECTIONS, refreshes)
 
 
 def register(app: App, contexts: ContextFactory) -> None:
@@ -36,6 +38,6 @@ def register(app: App, contexts: ContextFactory) -> None:
             return
         try:
             publish(contexts.sessions, client, context.team_id or "", event["user"],
-                    contexts.clock())
+                    contexts.clock(), contexts.refreshes)
         except SlackApiError as error:  # e.g. a user Slack no longer knows
             log.warning("App Home not published: %s", error.response.get("error"))

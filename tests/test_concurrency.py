@@ -45,6 +45,28 @@ def test_an_ack_does_not_wait_for_the_follow_ups_of_others() -> None:
     assert most[0] == 1  # one follow-up at a time
 
 
+def test_deferred_work_waits_for_a_follow_up_slot() -> None:
+    """A deferred App Home refresh takes its turn with the follow-ups, not beside them."""
+    pool = AckFirstExecutor(workers=1, follow_ups=1)
+    holding, release, order = threading.Event(), threading.Event(), []
+
+    def listener(ack: FollowUpAck) -> None:
+        ack()  # returns holding the only follow-up slot
+        holding.set()
+        release.wait(5)
+        order.append("follow-up")
+
+    pool.submit(listener, FollowUpAck(pool))
+    assert holding.wait(5)
+    timer = pool.later(0.0, lambda: order.append("deferred"))
+    time.sleep(0.2)
+    assert order == []  # due, but no slot free
+    release.set()
+    timer.join(5)
+    pool.shutdown(wait=True)
+    assert order == ["follow-up", "deferred"]
+
+
 def test_commands_and_clicks_run_whole_a_few_at_a_time() -> None:
     """Their follow-up may open a modal with the trigger id: it never waits after the ack."""
     pool = AckFirstExecutor(workers=1, follow_ups=1, urgent=2)

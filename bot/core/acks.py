@@ -36,6 +36,7 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
+from bot.core.coalesce import Work, start_timer
 from bot.core.faults import StickyAck
 from bot.core.logs import ContextExecutor
 
@@ -105,6 +106,17 @@ class AckFirstExecutor(ContextExecutor):
                 self._local.listening = self._local.slot = self._local.before = False
 
         return super().submit(listener)
+
+    def later(self, delay: float, work: Work) -> threading.Timer:
+        """Run `work` after `delay` seconds, in a follow-up slot: deferred work (an App Home
+        refresh, bot/core/coalesce.py) waits its turn with the follow-ups instead of competing
+        with acknowledgements."""
+
+        def in_slot() -> None:
+            with self._slots:
+                work()
+
+        return start_timer(delay, in_slot)
 
     def acknowledged(self) -> None:
         """After ack() on a listener thread: give the next listener its turn before the ack,

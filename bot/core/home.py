@@ -19,7 +19,6 @@ MAX_BLOCKS = 100
 
 
 REFRESH_INTERVAL = 2.0  # seconds: a person's home is built at most this often (the latest data)
-REFRESHES = Coalescer(REFRESH_INTERVAL)
 
 
 def home_view(sections: Sequence[list[Block]]) -> View:
@@ -32,20 +31,20 @@ def home_view(sections: Sequence[list[Block]]) -> View:
 
 def publish_home(
     sessions: sessionmaker, client: WebClient, team_id: str, user_id: str, now: datetime,
-    sections: Sequence[HomeSection],
+    sections: Sequence[HomeSection], refreshes: Coalescer,
 ) -> None:
     """Build `user_id`'s home from the database, then publish it (outside the transaction).
 
-    Refreshes of one person's home coalesce (bot/core/coalesce.py): the calls arriving while
-    one runs, or within REFRESH_INTERVAL of it, make it run once more afterwards (reading the
-    newest data), not once each."""
+    Refreshes of one person's home coalesce in `refreshes` (bot/core/coalesce.py; the app's
+    runs one every REFRESH_INTERVAL at most): the calls arriving while one runs, or within the
+    interval, make it run once more afterwards (reading the newest data), not once each."""
 
     def publish() -> None:
         with sessions.begin() as session:
             view = build_home(session, team_id, user_id, now, sections)
         client.views_publish(user_id=user_id, view=view.to_dict())
 
-    REFRESHES.run((team_id, user_id), publish)
+    refreshes.run((team_id, user_id), publish)
 
 
 def build_home(session: Session, team_id: str, user_id: str, now: datetime,

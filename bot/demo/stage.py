@@ -22,8 +22,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from slack_bolt import App
 from sqlalchemy.orm import sessionmaker
 
+from bot.core.coalesce import Coalescer
 from bot.core.config import Settings
-from bot.core.home import REFRESH_INTERVAL, REFRESHES
 from bot.core.scheduler import TickSummary, tick
 from bot.core.slack import build_client
 from bot.testing import SlackClient, SlackEmulator
@@ -120,6 +120,7 @@ class Stage:
         self.slack: SlackClient | None = None
         self.tracker: TrackingExecutor | None = None
         self.sessions: sessionmaker | None = None
+        self.refreshes = Coalescer(0.0)
 
     def start(self) -> Stage:
         from bot.app import create_app, create_wsgi, scheduled_jobs
@@ -133,9 +134,9 @@ class Stage:
         self.sessions = open_database(settings)
         self.client = build_client(settings)
         self.jobs = scheduled_jobs(settings)
-        app = create_app(settings, self.sessions, self.client, clock=self.clock.now)
+        app = create_app(settings, self.sessions, self.client, clock=self.clock.now,
+                         refreshes=self.refreshes)  # a month in seconds: homes rebuilt at once
         self.tracker = track(app)
-        REFRESHES.interval = 0.0  # a month in seconds: every App Home refresh runs at once
         wsgi = create_wsgi(app, self.sessions, signing_secret=SECRET)
         self._server = make_server("127.0.0.1", 0, wsgi, server_class=_Server,
                                    handler_class=_QuietHandler)
@@ -152,7 +153,6 @@ class Stage:
             self._server = None
         if self.tracker is not None:
             self.tracker.shutdown(wait=True)
-        REFRESHES.interval = REFRESH_INTERVAL
         self.emu.stop()
         if self.sessions is not None:
             self.sessions.kw["bind"].dispose()
@@ -167,7 +167,7 @@ class Stage:
         """Wait until the app has finished everything it started."""
         assert self.tracker is not None
         self.tracker.wait_idle()
-        REFRESHES.wait_idle(30)
+        self.refreshes.wait_idle(30)
 
     def tick(self, at: datetime) -> TickSummary:
         """Move the clock to `at` and run the scheduler's work due then, as `bot tick --at`."""

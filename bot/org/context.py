@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from slack_bolt import BoltContext
@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.calendar import local_today
+from bot.core.coalesce import Coalescer
 from bot.org.models import Person
 from bot.org.people import ensure_people
 
@@ -25,6 +26,7 @@ class RequestContext:
     actor_id: str
     now: datetime
     default_tz: str
+    refreshes: Coalescer = field(default_factory=Coalescer)  # App Home refreshes (no wait)
 
     def people(self, session: Session, user_ids: Iterable[str]) -> dict[str, Person]:
         return ensure_people(session, self.client, self.team_id, user_ids, now=self.now,
@@ -50,7 +52,9 @@ class ContextFactory:
     sessions: sessionmaker
     default_tz: str
     clock: Clock = utc_now
+    refreshes: Coalescer = field(default_factory=Coalescer)  # the app's, for App Home
 
     def __call__(self, bolt: BoltContext, client: WebClient, user_id: str) -> RequestContext:
         return RequestContext(sessions=self.sessions, client=client, team_id=bolt.team_id or "",
-                              actor_id=user_id, now=self.clock(), default_tz=self.default_tz)
+                              actor_id=user_id, now=self.clock(), default_tz=self.default_tz,
+                              refreshes=self.refreshes)

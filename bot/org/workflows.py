@@ -159,6 +159,7 @@ def refresh_homes(ctx: RequestContext, user_ids: Iterable[str | None]) -> None:
     """Re-publish App Home for the people whose org just changed (best effort)."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
         try:
-            home.publish(ctx.sessions, ctx.client, ctx.team_id, user_id, ctx.now)
+            home.publish(ctx.sessions, ctx.client, ctx.team_id, user_id, ctx.now,
+                         ctx.refreshes)
         except SlackApiError as error:
             log.warning("home not published: %s", error.response.get("error"))

@@ -5,8 +5,9 @@ within a second are worth one, built after the last change. `Coalescer.run(key, 
 `work` at once unless that key's work is running or ran less than `interval` seconds ago; then
 it returns at once and the key runs once more, with the latest call's work, when both have
 passed: in the thread that was running it if the interval is already over, else by `later`
-(the app's runs it in a follow-up slot of the listener pool: bot/core/acks.py). Thirty reports answering their Monday question within a minute cost their manager's
-home a build every `interval`, not thirty builds, and the last one always shows every answer.
+(the app's runs it in a follow-up slot of the listener pool: bot/core/acks.py). Thirty
+reports answering their Monday question within a minute cost their manager's home a build
+every `interval`, not thirty builds, and the last one always shows every answer.
 """
 
 from __future__ import annotations

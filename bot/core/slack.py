@@ -38,16 +38,31 @@ def build_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
+MAX_REQUEST_CLIENTS = 1024  # gateway clients kept for Bolt's per-request ones (by token)
+_request_clients: dict[tuple[Any, ...], GatewayClient] = {}
+_request_clients_lock = threading.Lock()
+
+
 def for_request(client: WebClient) -> WebClient:
     """The gateway's client in place of the plain WebClient Bolt builds for each request
     (same token, workspace and retry handlers), so listeners' calls keep their connections
-    alive and honour the workspace's rate-limit pause too."""
+    alive and honour the workspace's rate-limit pause too. Built once per token and
+    workspace, then reused (a WebClient is safe to share between threads)."""
     if isinstance(client, GatewayClient):
         return client
-    return GatewayClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                         ssl=client.ssl, proxy=client.proxy, headers=client.headers,
-                         team_id=client.default_params.get("team_id"), logger=client.logger,
-                         retry_handlers=client.retry_handlers)
+    key = (client.token, client.base_url, client.timeout, client.proxy,
+           client.default_params.get("team_id"))
+    with _request_clients_lock:
+        gateway = _request_clients.get(key)
+        if gateway is None:
+            if len(_request_clients) >= MAX_REQUEST_CLIENTS:
+                _request_clients.clear()
+            gateway = _request_clients[key] = GatewayClient(
+                token=client.token, base_url=client.base_url, timeout=client.timeout,
+                ssl=client.ssl, proxy=client.proxy, headers=client.headers,
+                team_id=client.default_params.get("team_id"), logger=client.logger,
+                retry_handlers=client.retry_handlers)
+    return gateway
 
 
 Clients = Callable[[str], WebClient]

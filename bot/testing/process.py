@@ -16,10 +16,13 @@ from bot.testing.emulator import SlackEmulator
 
 
 def children(pid: int) -> list[int]:
-    """The running child processes of `pid` (Linux /proc)."""
+    """The running child processes of `pid` (Linux /proc; none once it has ended)."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(child) for child in task.read_text().split()]
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):  # that thread ended meanwhile
+            continue
     return found
 
 

@@ -125,6 +125,29 @@ def test_the_part_before_the_ack_runs_a_few_at_a_time_in_turn() -> None:
     assert most[0] == 2 and sorted(acked) == [1, 2, 4, 5, 7, 8]
 
 
+def test_the_request_thread_wakes_when_its_listener_acks_or_ends(monkeypatch) -> None:
+    """Bolt's request thread polls `ack.response` every 10 ms; while the request's listener
+    runs, that read waits for the ack (or for the listener to end without one) instead."""
+    monkeypatch.setattr("bot.core.acks.ACK_WAIT", 60.0)  # a missed wake-up would hang the test
+    pool = AckFirstExecutor(workers=1)
+    ack = pool.ack_for({"type": "view_submission"})
+    go = threading.Event()
+
+    def acks_later() -> None:
+        go.wait(5)
+        ack()
+
+    pool.submit(acks_later)
+    go.set()
+    assert ack.response is not None and ack.response.status == 200  # the first read has it
+
+    silent = pool.ack_for({"type": "view_submission"})
+    pool.submit(lambda: go.wait(0.05))  # ends without ack()
+    assert silent.response is None  # returned once the listener ended, not after 60 s
+    assert silent.response is None  # and at once from then on
+    pool.shutdown(wait=True)
+
+
 def test_an_ack_outside_a_listener_never_waits() -> None:
     pool = AckFirstExecutor(workers=1, follow_ups=1)
     FollowUpAck(pool)()  # Bolt acknowledges events on the HTTP thread

@@ -60,7 +60,9 @@ def tune_interpreter() -> None:
 
 
 TRIGGERED = frozenset({"block_actions", "shortcut", "message_action"})
+ACK_WAIT = 3.0  # seconds the request thread waits for an ack at most (Bolt's ack_timeout)
 _URGENT: ContextVar[bool] = ContextVar("leadwell_urgent_listener", default=False)
+_ACK: ContextVar[FollowUpAck | None] = ContextVar("leadwell_ack", default=None)
 
 
 def opens_views(body: dict[str, Any]) -> bool:
@@ -86,9 +88,15 @@ class AckFirstExecutor(ContextExecutor):
         """The ack() of a request about to be dispatched (Bolt middleware, HTTP thread)."""
         urgent = opens_views(body)
         _URGENT.set(urgent)  # the listener's thread runs in a copy of this context
-        return FollowUpAck(self, urgent=urgent)
+        ack = FollowUpAck(self, urgent=urgent)
+        _ACK.set(ack)
+        return ack
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        ack = _ACK.get()  # submitted by the request thread its ack() belongs to
+        if ack is not None:
+            ack.listening()
+
         def listener() -> Any:
             urgent = _URGENT.get()
             (self._urgent if urgent else self._before).acquire()
@@ -104,6 +112,8 @@ class AckFirstExecutor(ContextExecutor):
                 if self._local.slot:
                     self._slots.release()
                 self._local.listening = self._local.slot = self._local.before = False
+                if ack is not None:
+                    ack.ended()
 
         return super().submit(listener)
 
@@ -134,12 +144,45 @@ class AckFirstExecutor(ContextExecutor):
 
 class FollowUpAck(StickyAck):
     """StickyAck whose caller, a listener, then waits for its turn to do the follow-up (unless
-    it is `urgent`: it may open a modal, and already waited for its turn before it began)."""
+    it is `urgent`: it may open a modal, and already waited for its turn before it began).
+
+    The request thread (the one that made it) reads `response` in Bolt's loop that polls every
+    10 ms for the acknowledgement; while a listener of the request runs, that read waits for
+    the ack instead, so the answer leaves as soon as it is set, and thirty-two waiting request
+    threads no longer wake a hundred times a second each to look."""
 
     def __init__(self, executor: AckFirstExecutor, *, urgent: bool = False) -> None:
+        self._settled = threading.Condition()
+        self._running = 0  # listeners of this request not yet ended
+        self._waiter = threading.get_ident()
         super().__init__()
         self._executor = executor
         self._urgent = urgent
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        if threading.get_ident() == self._waiter:
+            with self._settled:
+                self._settled.wait_for(lambda: self._running == 0 or
+                                       self.__dict__.get("_response") is not None, ACK_WAIT)
+        return self.__dict__.get("_response")
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        with self._settled:
+            StickyAck.response.fset(self, value)  # type: ignore[attr-defined]
+            self._settled.notify_all()
+
+    def listening(self) -> None:
+        """A listener of the request was submitted (on the request thread)."""
+        with self._settled:
+            self._running += 1
+
+    def ended(self) -> None:
+        """That listener returned or raised: nothing more to wait for from it."""
+        with self._settled:
+            self._running -= 1
+            self._settled.notify_all()
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         response = super().__call__(*args, **kwargs)

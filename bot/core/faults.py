@@ -36,7 +36,7 @@ class StickyAck(Ack):
 
     @response.setter
     def response(self, value: BoltResponse | None) -> None:
-        if value is not None or self.response is None:
+        if value is not None or self.__dict__.get("_response") is None:
             self.__dict__["_response"] = value
 
 

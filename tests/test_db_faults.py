@@ -20,10 +20,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from bot.core.db import ping_when_idle
 from bot.org.ids import Action
 from bot.testing import SlackClient, SlackEmulator
 from bot.testing.process import BotProcess, free_port
+from tests.conftest import create_pg_database, drop_pg_database
 from tests.e2e import SECRET
 
 pytestmark = pytest.mark.e2e
@@ -174,3 +177,30 @@ def test_the_bot_rides_out_a_database_outage(postgres: PrivatePostgres) -> None:
     assert failed and all(line["request_id"] and "exc" not in line for line in failed)
     # the listener's line (on a pool thread) carries the id of the request that started it
     assert request_id in {line["request_id"] for line in failed}
+
+
+@pytest.mark.postgres
+def test_only_a_connection_idle_a_while_is_pinged_and_a_dead_one_replaced(pg_admin) -> None:
+    url = create_pg_database(pg_admin)
+    engine = create_engine(url, pool_size=1, max_overflow=0)
+    now, pings = [0.0], []
+    ping_when_idle(engine, after=5.0, clock=lambda: now[0])
+    real_ping = engine.dialect.do_ping
+    engine.dialect.do_ping = lambda dbapi: pings.append(1) or real_ping(dbapi)  # type: ignore
+
+    def backend() -> int:
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT pg_backend_pid()"))
+
+    try:
+        first = backend()
+        now[0] += 1.0
+        assert backend() == first and pings == []  # back in the pool a moment ago: no ping
+        now[0] += 10.0
+        with pg_admin.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        second = backend()  # idle 10 s: pinged, found dead, replaced before the statement
+        assert pings == [1] and second != first
+    finally:
+        engine.dispose()
+        drop_pg_database(pg_admin, url)

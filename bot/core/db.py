@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -55,13 +57,15 @@ PG_CONNECT_ARGS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
                    "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 15000}
 STATEMENT_TIMEOUT_MS = 30_000  # no request or tick waits longer on one statement
 SQLITE_BUSY_SECONDS = 30
+PING_IDLE_AFTER = 5.0  # seconds in the pool after which a PostgreSQL connection is pinged
 # what the database being unreachable, slow or restarting looks like (not a bug of ours)
 UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 
 def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
     """An engine for `url`; SQLite gets its folder, WAL, foreign keys and a busy timeout;
-    PostgreSQL gets pre-ping, short connect and pool timeouts and a statement timeout.
+    PostgreSQL gets a ping for connections idle a while (`ping_when_idle`), short connect and
+    pool timeouts and a statement timeout.
 
     `pool_size` should cover the threads that use the database at once (listeners, scheduler).
     """
@@ -71,7 +75,6 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_SECONDS,
                                            "factory": queued_writers(SQLITE_BUSY_SECONDS)})
     elif url.startswith("postgresql"):
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_timeout", 10)
         kwargs.setdefault("pool_recycle", 1800)
         kwargs.setdefault("connect_args", {
@@ -82,7 +85,33 @@ def make_engine(url: str, *, pool_size: int = 5, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif url.startswith("postgresql") and not kwargs.get("pool_pre_ping"):
+        ping_when_idle(engine)
     return engine
+
+
+def ping_when_idle(engine: Engine, after: float = PING_IDLE_AFTER,
+                   clock: Callable[[], float] = time.monotonic) -> None:
+    """Ping a pooled connection before use when it sat in the pool for more
+    than `after` seconds; a dead one is replaced, so the first request after a database
+    restart does not fail. Unlike `pool_pre_ping` (a round trip for every transaction), a
+    busy server's connections, back in the pool a moment ago, go out unchecked: if the
+    database restarted within those seconds, the first statement fails, SQLAlchemy discards
+    every pooled connection at once, and the person is asked to try again."""
+
+    @event.listens_for(engine, "checkin")
+    def checked_in(_dbapi: Any, record: Any) -> None:
+        record.info["idle_since"] = clock()
+
+    @event.listens_for(engine, "checkout")
+    def checked_out(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or clock() - since <= after:  # new, or used a moment ago
+            return
+        try:
+            engine.dialect.do_ping(dbapi)  # what pool_pre_ping runs
+        except Exception as error:  # the pool replaces it with a new connection
+            raise DisconnectionError("idle connection is dead") from error
 
 
 SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")

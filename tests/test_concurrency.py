@@ -67,6 +67,29 @@ def test_deferred_work_waits_for_a_follow_up_slot() -> None:
     assert order == ["follow-up", "deferred"]
 
 
+def test_a_listener_of_an_acknowledged_event_waits_for_a_follow_up_slot() -> None:
+    """Bolt acks an event before its listener starts: all of the listener is follow-up."""
+    pool = AckFirstExecutor(workers=1, follow_ups=1)
+    holding, release, order = threading.Event(), threading.Event(), []
+
+    def busy(ack: FollowUpAck) -> None:
+        ack()
+        holding.set()
+        release.wait(5)
+        order.append("follow-up")
+
+    pool.submit(busy, FollowUpAck(pool))
+    assert holding.wait(5)
+    event = pool.ack_for({"type": "event_callback", "event": {"type": "message"}})
+    event()  # on the request thread, as Bolt does for events
+    pool.submit(lambda: order.append("event"))
+    time.sleep(0.2)
+    assert order == []  # no turn before an ack it no longer needs: it waits for the slot
+    release.set()
+    pool.shutdown(wait=True)
+    assert order == ["follow-up", "event"]
+
+
 def test_commands_and_clicks_run_whole_a_few_at_a_time() -> None:
     """Their follow-up may open a modal with the trigger id: it never waits after the ack."""
     pool = AckFirstExecutor(workers=1, follow_ups=1, urgent=2)

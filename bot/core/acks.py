@@ -21,7 +21,8 @@ rather than after it, which would show as a modal that never opens (`opens_views
 The other listeners' part before their ack (a modal submission validates and saves first) runs
 BEFORE_ACK_AT_ONCE at a time, also in arrival order: shared by every listener of a burst, the
 interpreter would give each a sliver of its time and the unlucky ones would pass Slack's 3
-seconds; taking turns, each waits for the ones in front and then runs at full speed.
+seconds; taking turns, each waits for the ones in front and then runs at full speed. Events,
+which Bolt acknowledges before their listener starts, are follow-up work from the start.
 """
 
 from __future__ import annotations
@@ -94,14 +95,18 @@ class AckFirstExecutor(ContextExecutor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         ack = _ACK.get()  # submitted by the request thread its ack() belongs to
+        acknowledged = ack is not None and ack.acknowledged()  # an event: Bolt acked it
         if ack is not None:
             ack.listening()
 
         def listener() -> Any:
             urgent = _URGENT.get()
-            (self._urgent if urgent else self._before).acquire()
-            self._local.listening, self._local.slot = True, False
-            self._local.before = not urgent
+            if acknowledged:  # all of it is follow-up: waits for a slot, not for a turn
+                self._slots.acquire()
+            else:
+                (self._urgent if urgent else self._before).acquire()
+            self._local.listening, self._local.slot = True, acknowledged
+            self._local.before = not urgent and not acknowledged
             try:
                 return fn(*args, **kwargs)
             finally:
@@ -172,6 +177,10 @@ class FollowUpAck(StickyAck):
         with self._settled:
             StickyAck.response.fset(self, value)  # type: ignore[attr-defined]
             self._settled.notify_all()
+
+    def acknowledged(self) -> bool:
+        """Whether ack() was called (never waits)."""
+        return self.__dict__.get("_response") is not None
 
     def listening(self) -> None:
         """A listener of the request was submitted (on the request thread)."""

@@ -187,3 +187,22 @@ def test_no_reporting_line_is_read_when_it_is_monday_nowhere(big_team) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", listen)
     assert sum("reporting_lines" in sql for sql in statements) == 1  # on the Monday only
+
+
+def test_a_big_fan_out_leases_in_batches_on_either_database(big_team, crowd, web) -> None:
+    """SQLite too: one sender thread, BATCH deliveries a lease, not a lease per delivery."""
+    leases: list[str] = []
+    engine = big_team.kw["bind"]
+
+    def listen(*args) -> None:
+        if args[2].lstrip().upper().startswith("UPDATE DELIVERIES") and "RETURNING" in args[2]:
+            leases.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        summary = tick(MONDAY, sessions=big_team, client=web, jobs=[MondayQuestion()])
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert summary.sent == len(REPORTS)
+    threads = senders.senders(big_team, len(REPORTS))
+    assert len(leases) <= len(REPORTS) // senders.BATCH + threads  # a partial batch each

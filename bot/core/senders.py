@@ -7,8 +7,8 @@ attempt in its own transaction as before, on a connection the thread keeps for t
 (no pool checkout and ping per delivery). A runner that dies leaves at most SENDERS x BATCH
 deliveries leased and not sent: after their lease, the next tick looks for them in Slack
 before sending. A lease held half its length unsent (a long rate-limit pause) is given back.
-A handful of deliveries, and SQLite (one writer at a time), go one by one on the calling
-thread, each leased just before it is sent.
+SQLite (one writer at a time) gets one sender thread; a handful of deliveries (under
+2 x PER_SENDER) go one by one on the calling thread, each leased just before it is sent.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def send_all(jobs: Mapping[str, Job], ids: Sequence[int], *, sessions: sessionma
     """
     threads, queue = senders(sessions, len(ids)), deque(ids)
     fanout = _Fanout(jobs, queue, clients=clients, now=now, clock=clock)
-    if threads == 1:
+    if len(ids) < 2 * PER_SENDER:
         fanout.send(sessions, 1)
         return fanout.outcomes
     workers = [threading.Thread(target=fanout.run, args=(sessions,), name=f"outbox-{n}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -226,3 +227,27 @@ def _ignoring_conflicts(dialect: str, model: type[Base] | Table, returning: Any)
     make_insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     statement = make_insert(model).on_conflict_do_nothing()
     return statement if returning is None else statement.returning(returning)
+
+
+_MEMO = "leadwell_read_memo"
+
+
+@contextmanager
+def only_reading(session: Session) -> Iterator[None]:
+    """While `session` only reads (an App Home render), `memoized` lookups are asked once,
+    however many sections ask."""
+    session.info[_MEMO] = {}
+    try:
+        yield
+    finally:
+        del session.info[_MEMO]
+
+
+def memoized(session: Session, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+    """`read()`, remembered `only_reading` (elsewhere a write may change it)."""
+    memo = session.info.get(_MEMO)
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.blocks import context
 from bot.core.coalesce import Coalescer
+from bot.core.db import only_reading
 
 HomeSection = Callable[[Session, str, str, datetime], list[Block]]
 """(session, team_id, user_id, now) -> the practice's blocks."""
@@ -53,6 +54,7 @@ def build_home(session: Session, team_id: str, user_id: str, now: datetime,
     from bot.org.models import Person  # people belong to the org practice, above core
 
     person = session.get(Person, (team_id, user_id))  # held, so the sections' get() reuse it
-    view = home_view([section(session, team_id, user_id, now) for section in sections])
+    with only_reading(session):  # the sections' shared lookups (manager, reports) asked once
+        view = home_view([section(session, team_id, user_id, now) for section in sections])
     del person
     return view

@@ -209,6 +209,8 @@ def comments(session: Session, plan: DevPlan, limit: int = 5) -> list[DevComment
 def team_plans(session: Session, team_id: str, manager_id: str) -> list[tuple[str, DevPlan | None]]:
     """(report, their plan or None) for each current report, by name."""
     reports = report_ids_of(session, team_id, manager_id)
+    if not reports:
+        return []
     plans = {p.report_id: p for p in session.scalars(select(DevPlan).where(
         DevPlan.team_id == team_id, DevPlan.report_id.in_(reports)))}
     return [(r, plans.get(r)) for r in reports]

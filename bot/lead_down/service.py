@@ -348,19 +348,23 @@ def team_answers(session: Session, team_id: str, manager_id: str,
                  now: datetime) -> list[ReportAnswer]:
     """Each current report's latest answer (past week) and the commitments on it."""
     reports = report_ids_of(session, team_id, manager_id)
+    if not reports:  # most people: no team to read about
+        return []
     questions = session.scalars(select(Question).where(
         Question.team_id == team_id, Question.manager_id == manager_id,
         Question.asked_at >= now - REPLY_WINDOW, Question.ts.is_not(None))).all()
     latest = {q.report_id: q for q in sorted(questions, key=lambda q: q.asked_at)}
     ids = [q.id for q in latest.values()]
     texts: dict[int, list[str]] = {}
-    for part in session.scalars(select(AnswerPart).where(AnswerPart.question_id.in_(ids))
-                                .order_by(AnswerPart.created_at, AnswerPart.id)):
-        texts.setdefault(part.question_id, []).append(part.text)
     promised: dict[int, list[Commitment]] = {}
-    for commitment in session.scalars(select(Commitment).where(Commitment.question_id.in_(ids))
-                                      .order_by(Commitment.id)):
-        promised.setdefault(commitment.question_id, []).append(commitment)
+    if ids:
+        for part in session.scalars(select(AnswerPart).where(AnswerPart.question_id.in_(ids))
+                                    .order_by(AnswerPart.created_at, AnswerPart.id)):
+            texts.setdefault(part.question_id, []).append(part.text)
+        for commitment in session.scalars(select(Commitment)
+                                          .where(Commitment.question_id.in_(ids))
+                                          .order_by(Commitment.id)):
+            promised.setdefault(commitment.question_id, []).append(commitment)
     result = []
     for report_id in reports:
         question = latest.get(report_id)

@@ -22,7 +22,7 @@ def home_section(session: Session, team_id: str, user_id: str, now: datetime) ->
     """For a manager with a boss: their reporting; for a boss: the plans agreed with them."""
     person = session.get(Person, (team_id, user_id))
     today = local_today(now, person.tz if person else "UTC")
-    is_manager = _has_reports(session, team_id, user_id) and \
+    is_manager = bool(org.report_ids_of(session, team_id, user_id)) and \
         org.manager_of(session, team_id, user_id) is not None
     agreed = [(p, plan.goals_of(p)) for p in session.scalars(
         select(ContributionPlan).join(ReportingLine, (
@@ -40,11 +40,6 @@ def home_section(session: Session, team_id: str, user_id: str, now: datetime) ->
     plans = plan_views.home_blocks((own, plan.goals_of(own)) if own else None, agreed)
     blocks += plans if is_manager else plans[:-1]  # only managers get the edit button
     return [*blocks, DividerBlock()]
-
-
-def _has_reports(session: Session, team_id: str, user_id: str) -> bool:
-    return session.scalar(select(ReportingLine.report_id).where(
-        ReportingLine.team_id == team_id, ReportingLine.manager_id == user_id).limit(1)) is not None
 
 
 def _manager_blocks(session: Session, team_id: str, user_id: str, today: date) -> list[Block]:

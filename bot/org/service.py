@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.db import memoized
 from bot.org.models import Person, Proposal, ProposalStatus, ReportingLine
 from bot.org.people import OrgError
 
@@ -35,16 +36,17 @@ class LineChange:
 
 
 def manager_of(session: Session, team_id: str, user_id: str) -> str | None:
-    return session.scalar(
+    """`user_id`'s manager (asked once per App Home render: bot/core/db.py `memoized`)."""
+    return memoized(session, ("manager_of", team_id, user_id), lambda: session.scalar(
         select(ReportingLine.manager_id).where(
             ReportingLine.team_id == team_id, ReportingLine.report_id == user_id
         )
-    )
+    ))
 
 
 def report_ids_of(session: Session, team_id: str, manager_id: str) -> list[str]:
-    """Direct reports of `manager_id`, by name."""
-    return list(
+    """Direct reports of `manager_id`, by name (asked once per App Home render)."""
+    return list(memoized(session, ("report_ids_of", team_id, manager_id), lambda: list(
         session.scalars(
             select(ReportingLine.report_id)
             .join(
@@ -55,7 +57,7 @@ def report_ids_of(session: Session, team_id: str, manager_id: str) -> list[str]:
             .where(ReportingLine.team_id == team_id, ReportingLine.manager_id == manager_id)
             .order_by(Person.name, Person.user_id)
         )
-    )
+    )))
 
 
 def snapshot(session: Session, team_id: str, user_id: str) -> OrgSnapshot:

@@ -155,6 +155,18 @@ def test_three_unanswered_weeks_are_flagged(team) -> None:
         assert service.quiet_reports(s, "T1", "UBOSS") == ["UBER"]
 
 
+def test_only_the_last_three_questions_count(team) -> None:
+    answered = ask(team, "UBER", MON1 - timedelta(weeks=1))  # older than the last three
+    with team.begin() as s:
+        service.add_part(s, s.get(service.Question, answered), "1.1", "Fine", utc(MON1, 9))
+    for week in range(3):
+        ask(team, "UBER", MON1 + timedelta(weeks=week))
+    for week in range(2):  # two weeks of silence are not yet three
+        ask(team, "UTOK", MON1 + timedelta(weeks=week))
+    with team.begin() as s:
+        assert service.quiet_reports(s, "T1", "UBOSS") == ["UBER"]
+
+
 def test_reminder_on_tuesday_morning_and_digest_at_ten_for_the_manager(team, emu, web) -> None:
     for user_id in ("UBOSS", "UBER", "UTOK", "ULAX"):
         emu.add_user(user_id, user_id.lower())

@@ -1,7 +1,7 @@
 """`python -m bench`: every benchmark of Leadwell in one run; prints the tables and writes
 bench/results/<name>.json and <name>.png (see docs/benchmarks.md).
 
-    python -m bench                          # everything, full size (20 to 40 minutes)
+    python -m bench                          # everything, full size (15 to 40 minutes)
     python -m bench --only latency --db postgres --concurrency 32 --requests 500
     python -m bench --smoke                  # tiny sizes on SQLite: checks it still works
 """

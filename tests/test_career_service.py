@@ -179,3 +179,40 @@ def test_due_soon_skips_snoozed_and_includes_overdue(team) -> None:
             "Attend sales manager training"]
         service.snooze(saved.actions[0], later)
         assert service.due_soon(saved, later) == []
+
+
+def test_opening_the_plan_reads_the_profile_from_slack_only_when_stale(sessions, emu,
+                                                                        web) -> None:
+    """The modal's read and the profile's freshness share one transaction; Slack's
+    users.info comes after views.open, and only for a profile over a day old."""
+    from sqlalchemy import event
+
+    from bot.lead_yourself import workflows
+    from bot.org.context import RequestContext
+
+    transactions: list[object] = []
+    engine = sessions.kw["bind"]
+
+    def began(connection: object) -> None:
+        transactions.append(connection)
+
+    event.listen(engine, "begin", began)
+
+    def open_at(now) -> list[str]:
+        before, transactions[:] = len(emu.calls()), []
+        ctx = RequestContext(sessions=sessions, client=web, team_id="T1", actor_id="UANN",
+                             now=now, default_tz="UTC")
+        workflows.open_modal(ctx, web, emu.new_trigger_id("UANN"), workflows.plan_modal)
+        return [c["method"] for c in emu.calls()[before:]]
+
+    try:
+        now = T0.replace(hour=9)
+        assert open_at(now) == ["views.open", "users.info"]  # unknown yet: read, after opening
+        assert len(transactions) == 2
+        assert open_at(now + timedelta(hours=23)) == ["views.open"]  # fresh: one transaction
+        assert len(transactions) == 1
+        assert open_at(now + timedelta(hours=25)) == ["views.open", "users.info"]
+        with sessions.begin() as s:
+            assert s.get(Person, ("T1", "UANN")).name == "ann"
+    finally:
+        event.remove(engine, "begin", began)

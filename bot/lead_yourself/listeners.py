@@ -55,10 +55,8 @@ def register(app: App, contexts: ContextFactory) -> None:
         ctx = contexts(context, client, command["user_id"])
         try:
             if sub in ("", "edit", "settings"):
-                modal = workflows.plan_modal(ctx) if sub != "settings" else \
-                    workflows.settings_modal(ctx)
-                client.views_open(trigger_id=command["trigger_id"], view=modal.to_dict())
-                workflows.ensure_actor(ctx)  # after views.open: the trigger id expires fast
+                build = workflows.settings_modal if sub == "settings" else workflows.plan_modal
+                workflows.open_modal(ctx, client, command["trigger_id"], build)
                 return
             reply = SUBCOMMANDS[sub](ctx)
         except (PlanError, OrgError) as error:
@@ -69,8 +67,7 @@ def register(app: App, contexts: ContextFactory) -> None:
     def edit(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         ctx = contexts(context, client, body["user"]["id"])
-        client.views_open(trigger_id=body["trigger_id"], view=workflows.plan_modal(ctx).to_dict())
-        workflows.ensure_actor(ctx)
+        workflows.open_modal(ctx, client, body["trigger_id"], workflows.plan_modal)
 
     @app.action(Action.ADD_ACTION)
     def add_action(ack: Ack, body: dict, action: dict, client: WebClient) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
@@ -15,22 +17,34 @@ from bot.lead_yourself.service import PlanDraft, PlanError
 from bot.org import service as org
 from bot.org.access import Action
 from bot.org.context import RequestContext
+from bot.org.models import Person
+from bot.org.people import is_fresh
 from bot.org.workflows import refresh_homes, tell
 
 NO_PLAN = "You have no career plan yet. Type `/careerplan` to write one."
 
 
-def plan_modal(ctx: RequestContext) -> View:
+ModalOf = Callable[[Session, RequestContext], View]
+
+
+def open_modal(ctx: RequestContext, client: WebClient, trigger_id: str, build: ModalOf) -> None:
+    """Open the modal `build` makes (PlanError before anything opens), then read the actor's
+    Slack profile (name, time zone) if it is not fresh: the save will need it. The modal's
+    read and the freshness check share a transaction; `views.open` comes before any Slack
+    profile call, as the trigger id expires fast."""
+    with ctx.sessions.begin() as session:
+        view = build(session, ctx)
+        fresh = is_fresh(session.get(Person, (ctx.team_id, ctx.actor_id)), ctx.now)
+    client.views_open(trigger_id=trigger_id, view=view.to_dict())
+    if not fresh:
+        with ctx.sessions.begin() as session:
+            ctx.people(session, [ctx.actor_id])
+
+
+def plan_modal(session: Session, ctx: RequestContext) -> View:
     """The plan modal, prefilled with the actor's plan when there is one."""
-    with ctx.sessions.begin() as session:
-        draft = service.draft_of(service.get_plan(session, ctx.team_id, ctx.actor_id))
+    draft = service.draft_of(service.get_plan(session, ctx.team_id, ctx.actor_id))
     return modals.plan_modal(draft, forms.slots_of(draft))
-
-
-def ensure_actor(ctx: RequestContext) -> None:
-    """Read the actor's Slack profile (name, time zone) if we do not have it fresh."""
-    with ctx.sessions.begin() as session:
-        ctx.people(session, [ctx.actor_id])
 
 
 def save(ctx: RequestContext, draft: PlanDraft) -> dict[str, str]:
@@ -192,9 +206,9 @@ def ask_feedback(ctx: RequestContext, plan_id: int) -> str:
     return f"Asked <@{manager_id}> for feedback. I'll DM it to you when it arrives."
 
 
-def settings_modal(ctx: RequestContext) -> View:
-    with ctx.sessions.begin() as session:
-        return modals.settings_modal(own_plan(session, ctx))
+def settings_modal(session: Session, ctx: RequestContext) -> View:
+    """When the monthly feedback reminder comes (PlanError without a plan)."""
+    return modals.settings_modal(own_plan(session, ctx))
 
 
 def save_settings(ctx: RequestContext, *, ordinal: int, weekday: int, hour: int) -> None:

@@ -50,7 +50,7 @@ def ensure_people(
         select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted))
     ).all()
     people = {p.user_id: p for p in rows}
-    stale = [u for u in wanted if u not in people or now - people[u].refreshed_at > STALE_AFTER]
+    stale = [u for u in wanted if not is_fresh(people.get(u), now)]
     profiles = {user_id: users_info(client, user_id) for user_id in stale}
     if profiles:
         ensure_workspace(session, team_id, now=now)
@@ -64,6 +64,11 @@ def ensure_people(
         _apply(person, user, now, default_tz)
     session.flush()
     return people
+
+
+def is_fresh(person: Person | None, now: datetime) -> bool:
+    """Whether `person`'s Slack profile was read less than STALE_AFTER ago."""
+    return person is not None and now - person.refreshed_at <= STALE_AFTER
 
 
 def update_from_profile(

@@ -170,6 +170,11 @@ def test_the_request_thread_wakes_when_its_listener_acks_or_ends(monkeypatch) ->
     assert silent.response is None  # and at once from then on
     pool.shutdown(wait=True)
 
+    refused = pool.ack_for({"type": "view_submission"})
+    with pytest.raises(RuntimeError):  # a pool shut down starts nothing
+        pool.submit(lambda: None)
+    assert refused.response is None  # nothing to wait for, not 60 s
+
 
 def test_an_ack_outside_a_listener_never_waits() -> None:
     pool = AckFirstExecutor(workers=1, follow_ups=1)

@@ -120,7 +120,12 @@ class AckFirstExecutor(ContextExecutor):
                 if ack is not None:
                     ack.ended()
 
-        return super().submit(listener)
+        try:
+            return super().submit(listener)
+        except BaseException:  # not started (the pool is shut down): nothing to wait for
+            if ack is not None:
+                ack.ended()
+            raise
 
     def later(self, delay: float, work: Work) -> threading.Timer:
         """Run `work` after `delay` seconds, in a follow-up slot: deferred work (an App Home

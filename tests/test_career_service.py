@@ -202,7 +202,7 @@ def test_opening_the_plan_reads_the_profile_from_slack_only_when_stale(sessions,
         before, transactions[:] = len(emu.calls()), []
         ctx = RequestContext(sessions=sessions, client=web, team_id="T1", actor_id="UANN",
                              now=now, default_tz="UTC")
-        workflows.open_modal(ctx, web, emu.new_trigger_id("UANN"), workflows.plan_modal)
+        workflows.open_modal(ctx, emu.new_trigger_id("UANN"), workflows.plan_modal)
         return [c["method"] for c in emu.calls()[before:]]
 
     try:

@@ -56,7 +56,7 @@ def register(app: App, contexts: ContextFactory) -> None:
         try:
             if sub in ("", "edit", "settings"):
                 build = workflows.settings_modal if sub == "settings" else workflows.plan_modal
-                workflows.open_modal(ctx, client, command["trigger_id"], build)
+                workflows.open_modal(ctx, command["trigger_id"], build)
                 return
             reply = SUBCOMMANDS[sub](ctx)
         except (PlanError, OrgError) as error:
@@ -67,7 +67,7 @@ def register(app: App, contexts: ContextFactory) -> None:
     def edit(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
         ack()
         ctx = contexts(context, client, body["user"]["id"])
-        workflows.open_modal(ctx, client, body["trigger_id"], workflows.plan_modal)
+        workflows.open_modal(ctx, body["trigger_id"], workflows.plan_modal)
 
     @app.action(Action.ADD_ACTION)
     def add_action(ack: Ack, body: dict, action: dict, client: WebClient) -> None:

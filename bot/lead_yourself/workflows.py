@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
@@ -27,7 +26,7 @@ NO_PLAN = "You have no career plan yet. Type `/careerplan` to write one."
 ModalOf = Callable[[Session, RequestContext], View]
 
 
-def open_modal(ctx: RequestContext, client: WebClient, trigger_id: str, build: ModalOf) -> None:
+def open_modal(ctx: RequestContext, trigger_id: str, build: ModalOf) -> None:
     """Open the modal `build` makes (PlanError before anything opens), then read the actor's
     Slack profile (name, time zone) if it is not fresh: the save will need it. The modal's
     read and the freshness check share a transaction; `views.open` comes before any Slack
@@ -35,7 +34,7 @@ def open_modal(ctx: RequestContext, client: WebClient, trigger_id: str, build: M
     with ctx.sessions.begin() as session:
         view = build(session, ctx)
         fresh = is_fresh(session.get(Person, (ctx.team_id, ctx.actor_id)), ctx.now)
-    client.views_open(trigger_id=trigger_id, view=view.to_dict())
+    ctx.client.views_open(trigger_id=trigger_id, view=view.to_dict())
     if not fresh:
         with ctx.sessions.begin() as session:
             ctx.people(session, [ctx.actor_id])

@@ -142,8 +142,9 @@ def test_monthly_debrief_agenda_in_a_group_dm_recorded_by_the_boss(org: Live) ->
     assert org.emu.wait_for(lambda: [f for f in org.emu.files()
                                      if channel in f["channels"] and f["completed"]])
 
-    assert "private" in org.emu.wait_for(lambda: org.emu.responses(org.slack.click(
-        "UBOB", agenda, Action.RECORD_DEBRIEF).response_url))[-1]["text"]
+    outsider = org.slack.click("UBOB", agenda, Action.RECORD_DEBRIEF)
+    assert "private" in org.emu.wait_for(lambda: org.emu.responses(
+        outsider.response_url))[-1]["text"]
     org.slack.click("UBOSS", agenda, Action.RECORD_DEBRIEF)
     modal = org.emu.wait_for(lambda: org.emu.open_views("UBOSS"))[-1]
     carried = next(b for b in modal["blocks"] if b.get("block_id") == BlockId.DONE)

@@ -170,13 +170,13 @@ def measure(sides: list[Side], team: Team, scenario: str, concurrency: int, requ
 
 @contextmanager
 def profiling(pid: int, output: Path | None) -> Iterator[None]:
-    """py-spy recording process `pid` (threads while busy) into `output`, if given: collapsed
-    stacks for a `.txt` file, else speedscope JSON."""
+    """py-spy recording process `pid` (the thread holding the GIL) into `output`, if given:
+    collapsed stacks for a `.txt` file, else speedscope JSON."""
     if output is None:
         yield
         return
-    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                            str(pid), "--subprocesses", "--rate", "100", "--nonblocking",
+    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "--pid",
+                            str(pid), "--subprocesses", "--rate", "200", "--nonblocking",
                             "--format",
                             "raw" if output.suffix == ".txt" else "speedscope", "--output",
                             str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from sqlalchemy import text
 
-from bot.core.acks import AckFirstExecutor, FollowUpAck, opens_views
+from bot.core.acks import AckFirstExecutor, FairSemaphore, FollowUpAck, opens_views
 from bot.core.coalesce import Coalescer
 from bot.core.db import make_engine
 from bot.core.matching import BodyMatcher, fast_matchers
@@ -146,6 +146,55 @@ def test_the_part_before_the_ack_runs_a_few_at_a_time_in_turn() -> None:
         pool.submit(listener, pool.ack_for({"type": "view_submission"}), n)
     pool.shutdown(wait=True)
     assert most[0] == 2 and sorted(acked) == [1, 2, 4, 5, 7, 8]
+
+
+def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def test_turns_are_given_in_arrival_order_and_a_newcomer_queues() -> None:
+    """The pool's semaphores hand a released permit to the oldest waiter: a thread arriving
+    just after a release waits behind it (threading.Semaphore would let it take the permit)."""
+    turns = FairSemaphore(1)
+    turns.acquire()
+    order: list[int] = []
+
+    def waiter(n: int) -> None:
+        with turns:
+            order.append(n)
+
+    threads = []
+    for n in range(5):
+        threads.append(threading.Thread(target=waiter, args=(n,)))
+        threads[-1].start()
+        until(lambda n=n: turns.waiting == n + 1)  # queued in this order
+    turns.release()
+    late = threading.Thread(target=waiter, args=(99,))
+    late.start()  # arrives while the oldest waiter is being handed the permit
+    for thread in [*threads, late]:
+        thread.join(5)
+    assert order == [0, 1, 2, 3, 4, 99]
+
+
+def test_a_fair_semaphore_counts_its_permits() -> None:
+    turns = FairSemaphore(2)
+    turns.acquire()
+    turns.acquire()  # two permits: neither waits
+    assert turns.waiting == 0
+    third = threading.Thread(target=turns.acquire)
+    third.start()
+    until(lambda: turns.waiting == 1)
+    turns.release()
+    third.join(5)
+    assert not third.is_alive() and turns.waiting == 0
+    turns.release()
+    turns.release()
+    turns.acquire()
+    turns.acquire()  # both back: neither waits
+    assert turns.waiting == 0
 
 
 def test_the_request_thread_wakes_when_its_listener_acks_or_ends(monkeypatch) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextvars import ContextVar
@@ -73,6 +74,45 @@ def opens_views(body: dict[str, Any]) -> bool:
                                              or body.get("type") in TRIGGERED)
 
 
+class FairSemaphore:
+    """A semaphore that gives its permits in arrival order: a release hands the permit to the
+    oldest waiter. (threading.Semaphore lets a newcomer take a permit released while an older
+    waiter is still waking up, so under load some threads wait far longer than the others.)"""
+
+    def __init__(self, value: int) -> None:
+        self._lock = threading.Lock()
+        self._free = value
+        self._waiters: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # released by the release() that hands this waiter its permit
+
+    @property
+    def waiting(self) -> int:
+        """Threads waiting for a permit."""
+        return len(self._waiters)
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._free += 1
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class AckFirstExecutor(ContextExecutor):
     """The listener pool: `workers * HEADROOM` threads; `before_ack` of them before their ack,
     `follow_ups` past it, and `urgent` listeners (commands, clicks) running whole, at a time."""
@@ -80,9 +120,9 @@ class AckFirstExecutor(ContextExecutor):
     def __init__(self, workers: int, follow_ups: int = FOLLOW_UPS,
                  urgent: int = URGENT_AT_ONCE, before_ack: int = BEFORE_ACK_AT_ONCE) -> None:
         super().__init__(max_workers=workers * HEADROOM, thread_name_prefix="listener")
-        self._slots = threading.Semaphore(follow_ups)
-        self._urgent = threading.Semaphore(urgent)
-        self._before = threading.Semaphore(before_ack)
+        self._slots = FairSemaphore(follow_ups)
+        self._urgent = FairSemaphore(urgent)
+        self._before = FairSemaphore(before_ack)
         self._local = threading.local()
 
     def ack_for(self, body: dict[str, Any]) -> FollowUpAck:

@@ -43,6 +43,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=PROCESSES,
                         help="latency: WEB_CONCURRENCY of the bot and of the floor "
                              f"(default {PROCESSES})")
+    parser.add_argument("--slack-latency", type=float, default=0.0, metavar="MS",
+                        help="latency: the emulator answers each Web API call MS later "
+                             "(default 0)")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="latency: a py-spy profile of the bot per cell in DIR")
     parser.add_argument("--name", help="results file name (default: the start time, UTC)")
@@ -72,7 +75,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["latency"] = run_latency(
             dbs, [int(c) for c in args.concurrency.split(",")], args.requests,
             env={"WEB_CONCURRENCY": str(args.processes)}, profile=args.profile,
-            progress=progress)
+            slack_latency=args.slack_latency / 1000, progress=progress)
     if "queries" in parts:
         from bench.queries import run_queries
 

@@ -208,9 +208,11 @@ def servers(url: str, emu: Emulator, env: dict[str, str]) -> Iterator[
 
 def run_latency(dbs: list[str], concurrencies: list[int], requests: int, *,
                 env: dict[str, str] | None = None, profile: Path | None = None,
-                progress: Progress = print) -> list[dict[str, Any]]:
+                slack_latency: float = 0.0, progress: Progress = print) -> list[dict[str, Any]]:
     """Every cell for every database: a list of rows (see `measure`), each with its `db`;
-    with `profile` (a folder), a py-spy profile of the bot per cell in it."""
+    with `profile` (a folder), a py-spy profile of the bot per cell in it; with
+    `slack_latency` (seconds), the emulator answers each Web API call that much later, as
+    slack.com's round trip does (the set-up's calls excepted)."""
     rows = []
     users = max(64, 2 * max(concurrencies))
     for db in dbs:
@@ -218,6 +220,8 @@ def run_latency(dbs: list[str], concurrencies: list[int], requests: int, *,
             org, monday = seed(url, emu, users)
             with servers(url, emu, env or {}) as (bot, floor):
                 team = prepare(org, monday, emu, bot)
+                if slack_latency:
+                    emu.delay("*", slack_latency, times=1_000_000_000)
                 assert bot.pid is not None and floor.pid is not None
                 sides = [Side("floor", TimedClient(floor.events_url, SECRET, emu), floor.pid),
                          Side("bot", TimedClient(bot.events_url, SECRET, emu), bot.pid, bot)]

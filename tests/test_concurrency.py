@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from sqlalchemy import text
 
-from bot.core.acks import AckFirstExecutor, FairSemaphore, FollowUpAck, opens_views
+from bot.core.acks import AckFirstExecutor, FairSemaphore, FollowUpAck, opens_views, turn_lent
 from bot.core.coalesce import Coalescer
 from bot.core.db import make_engine
 from bot.core.matching import BodyMatcher, fast_matchers
@@ -195,6 +195,64 @@ def test_a_fair_semaphore_counts_its_permits() -> None:
     turns.acquire()
     turns.acquire()  # both back: neither waits
     assert turns.waiting == 0
+
+
+COMMAND = {"command": "/careerplan", "trigger_id": "1.2.3"}
+
+
+def test_a_listener_waiting_for_slack_lends_its_turn_and_gets_it_back_first() -> None:
+    """Turns bound the listeners sharing the interpreter, not those waiting for slack.com:
+    meanwhile the next one runs; back, the lender goes ahead of listeners not yet started."""
+    pool = AckFirstExecutor(workers=1, urgent=1)
+    lending, b_ran, order = threading.Event(), threading.Event(), []
+
+    def a() -> None:
+        with turn_lent():
+            lending.set()
+            order.append(f"A saw B: {b_ran.wait(5)}")  # B runs while A waits
+            until(lambda: pool._urgent.waiting == 1)  # C queued before A is back
+        order.append("A")
+
+    def b() -> None:
+        b_ran.set()
+        until(lambda: pool._urgent.waiting == 2)  # C and then A queue
+        order.append("B")
+
+    for listener in (a, b, lambda: order.append("C")):
+        if listener is b:
+            assert lending.wait(5)
+        pool.ack_for(COMMAND)
+        pool.submit(listener)
+    pool.shutdown(wait=True)
+    assert order == ["A saw B: True", "B", "A", "C"]
+
+
+@pytest.mark.parametrize("slow", [True, False])
+def test_the_gateway_lends_the_turn_only_while_slack_is_slow(emu, monkeypatch, slow) -> None:
+    """A call Slack answers at once keeps the turn (handing it over costs more than the
+    wait); one that takes longer than LEND_AFTER lends it for the rest of the wait."""
+    from bot.core.webclient import GatewayClient
+
+    if slow:
+        emu.delay("auth.test", 1.0)
+    else:
+        monkeypatch.setattr("bot.core.webclient.LEND_AFTER", 5.0)  # "at once": within 5 s
+    client = GatewayClient(token=emu.bot_token, base_url=emu.api_url)
+    pool = AckFirstExecutor(workers=1, urgent=1)
+    calling, done, seen = threading.Event(), threading.Event(), []
+
+    def caller() -> None:
+        calling.set()
+        client.auth_test()
+        done.set()
+
+    pool.ack_for(COMMAND)
+    pool.submit(caller)
+    assert calling.wait(5)
+    pool.ack_for(COMMAND)
+    pool.submit(lambda: seen.append(done.is_set()))
+    pool.shutdown(wait=True)
+    assert seen == [not slow]  # slow: the second ran during the call; else after it
 
 
 def test_the_request_thread_wakes_when_its_listener_acks_or_ends(monkeypatch) -> None:

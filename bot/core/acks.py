@@ -23,6 +23,11 @@ BEFORE_ACK_AT_ONCE at a time, also in arrival order: shared by every listener of
 interpreter would give each a sliver of its time and the unlucky ones would pass Slack's 3
 seconds; taking turns, each waits for the ones in front and then runs at full speed. Events,
 which Bolt acknowledges before their listener starts, are follow-up work from the start.
+
+Turns and slots are handed out in arrival order (FairSemaphore), and they are for the
+interpreter: a listener whose Slack call is not answered within 10 ms lends its turn to the
+next in line until the answer comes (`turn_lent`, used by the gateway's client), then goes
+ahead of the listeners that have not started.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ import gc
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -65,6 +71,7 @@ TRIGGERED = frozenset({"block_actions", "shortcut", "message_action"})
 ACK_WAIT = 3.0  # seconds the request thread waits for an ack at most (Bolt's ack_timeout)
 _URGENT: ContextVar[bool] = ContextVar("leadwell_urgent_listener", default=False)
 _ACK: ContextVar[FollowUpAck | None] = ContextVar("leadwell_ack", default=None)
+_HELD = threading.local()  # on a listener thread: `pool`, its executor; `turn`, the permit held
 
 
 def opens_views(body: dict[str, Any]) -> bool:
@@ -84,14 +91,19 @@ class FairSemaphore:
         self._free = value
         self._waiters: deque[threading.Lock] = deque()
 
-    def acquire(self) -> None:
+    def acquire(self, *, resuming: bool = False) -> None:
+        """Wait for a permit behind the threads waiting already, or ahead of them if
+        `resuming` (a thread that held one and lent it)."""
         with self._lock:
-            if self._free and not self._waiters:
+            if self._free:  # never while threads wait: a release hands its permit over
                 self._free -= 1
                 return
             turn = threading.Lock()
             turn.acquire()
-            self._waiters.append(turn)
+            if resuming:
+                self._waiters.appendleft(turn)
+            else:
+                self._waiters.append(turn)
         turn.acquire()  # released by the release() that hands this waiter its permit
 
     @property
@@ -123,7 +135,6 @@ class AckFirstExecutor(ContextExecutor):
         self._slots = FairSemaphore(follow_ups)
         self._urgent = FairSemaphore(urgent)
         self._before = FairSemaphore(before_ack)
-        self._local = threading.local()
 
     def ack_for(self, body: dict[str, Any]) -> FollowUpAck:
         """The ack() of a request about to be dispatched (Bolt middleware, HTTP thread)."""
@@ -140,23 +151,17 @@ class AckFirstExecutor(ContextExecutor):
             ack.listening()
 
         def listener() -> Any:
-            urgent = _URGENT.get()
-            if acknowledged:  # all of it is follow-up: waits for a slot, not for a turn
-                self._slots.acquire()
-            else:
-                (self._urgent if urgent else self._before).acquire()
-            self._local.listening, self._local.slot = True, acknowledged
-            self._local.before = not urgent and not acknowledged
+            # an event's listener (acknowledged) is all follow-up: it waits for a slot
+            turn = self._slots if acknowledged else \
+                (self._urgent if _URGENT.get() else self._before)
+            turn.acquire()
+            _HELD.pool, _HELD.turn = self, turn
             try:
                 return fn(*args, **kwargs)
             finally:
-                if urgent:
-                    self._urgent.release()
-                if self._local.before:  # ended without an ack
-                    self._before.release()
-                if self._local.slot:
-                    self._slots.release()
-                self._local.listening = self._local.slot = self._local.before = False
+                if _HELD.turn is not None:
+                    _HELD.turn.release()
+                _HELD.pool = _HELD.turn = None
                 if ack is not None:
                     ack.ended()
 
@@ -173,8 +178,13 @@ class AckFirstExecutor(ContextExecutor):
         with acknowledgements."""
 
         def in_slot() -> None:
-            with self._slots:
+            self._slots.acquire()
+            _HELD.turn = self._slots
+            try:
                 work()
+            finally:
+                _HELD.turn.release()
+                _HELD.turn = None
 
         return start_timer(delay, in_slot)
 
@@ -182,14 +192,34 @@ class AckFirstExecutor(ContextExecutor):
         """After ack() on a listener thread: give the next listener its turn before the ack,
         then wait for a follow-up slot (once per listener). Elsewhere (Bolt acknowledges events
         on the HTTP thread) nothing waits."""
-        if not getattr(self._local, "listening", False):
+        if getattr(_HELD, "pool", None) is not self:
             return
-        if self._local.before:
+        if _HELD.turn is self._before:
             self._before.release()
-            self._local.before = False
-        if not self._local.slot:
+            _HELD.turn = None
+        if _HELD.turn is None:
             self._slots.acquire()
-            self._local.slot = True
+            _HELD.turn = self._slots
+
+
+@contextmanager
+def turn_lent(keep: Callable[[], bool] = lambda: False) -> Iterator[None]:
+    """Around a wait for Slack (the gateway's HTTP round trip, bot/core/webclient.py): unless
+    `keep()` says the wait is over at once, the turn or slot this thread holds goes to the next
+    in line meanwhile, and comes back ahead of the listeners that have not started, so the
+    earliest finish first. Turns bound how many listeners share the interpreter; a listener
+    waiting for slack.com (100 ms and more a call) does not use it. Elsewhere, nothing."""
+    turn = getattr(_HELD, "turn", None)
+    if turn is None or keep():
+        yield
+        return
+    _HELD.turn = None
+    turn.release()
+    try:
+        yield
+    finally:
+        turn.acquire(resuming=True)
+        _HELD.turn = turn
 
 
 class FollowUpAck(StickyAck):

@@ -5,13 +5,16 @@ fan-out pays a TCP connect (and on slack.com a TLS handshake). GatewayClient kee
 connection per thread and host alive instead; errors are raised as urllib raises them, so the
 retry handlers work as before (a connection the server closed meanwhile is a connection error,
 retried by ConnectionErrorRetryHandler on a new one). Every call first waits for its
-workspace's rate-limit pause, if any (bot/core/ratelimit.py).
+workspace's rate-limit pause, if any (bot/core/ratelimit.py); a listener waiting for the
+answer over LEND_AFTER lends its turn to the next (bot/core/acks.py `turn_lent`).
 """
 
 from __future__ import annotations
 
 import http.client
 import io
+import select
+import ssl
 import threading
 from typing import Any
 from urllib.error import HTTPError, URLError
@@ -21,9 +24,11 @@ from urllib.request import Request
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
+from bot.core.acks import turn_lent
 from bot.core.ratelimit import gate
 
 _local = threading.local()
+LEND_AFTER = 0.01  # seconds: a listener waiting longer for Slack's answer lends its turn
 
 
 class GatewayClient(WebClient):
@@ -45,12 +50,14 @@ class GatewayClient(WebClient):
         except OSError as error:  # as urllib does: a URLError, for the connection retries
             _drop(key)
             raise URLError(error) from error
-        try:
-            response = connection.getresponse()
-            body = response.read()
-        except BaseException:
-            _drop(key)
-            raise
+        # a listener's turn is for the interpreter, not for waiting on Slack
+        with turn_lent(keep=lambda: answered_within(connection, LEND_AFTER)):
+            try:
+                response = connection.getresponse()
+                body = response.read()
+            except BaseException:
+                _drop(key)
+                raise
         if response.will_close:
             _drop(key)
         if response.status >= 400:  # as urllib does: the retry handlers read it from HTTPError
@@ -71,6 +78,16 @@ class GatewayClient(WebClient):
 
 
 _Key = tuple[str, str, int]  # scheme, host:port, timeout
+
+
+def answered_within(connection: http.client.HTTPConnection, seconds: float) -> bool:
+    """Whether the answer to the request just sent starts arriving within `seconds`."""
+    sock = connection.sock
+    if sock is None or (isinstance(sock, ssl.SSLSocket) and sock.pending()):
+        return True
+    poll = select.poll()
+    poll.register(sock, select.POLLIN)
+    return bool(poll.poll(seconds * 1000))
 
 
 def _connections() -> dict[_Key, http.client.HTTPConnection]:

@@ -74,6 +74,11 @@ def test_share_reply_acknowledge_unshare_and_refusals(live: Live) -> None:  # no
     assert "no manager" in live.reply("UANN", CAREER, "share")
     assert "Done" in live.reply("UADMIN", "/team", "set <@UBOSS> <@UANN>")
     assert "no career plan yet" in live.reply("UBOSS", CAREER, "show")  # not ann's plan
+    live.slack.command(CAREER, "", user="UANN")
+    live.slack.submit("UANN", modal(live, "UANN"), {})
+    saved = live.dm("UANN", "saved (version 2)")  # with a manager now: how to share it
+    assert "Share it with <@UBOSS> with `/careerplan share`" in saved["text"]
+    assert "Share it with" not in live.dm("UANN", "saved (version 1)")["text"]  # none then
 
     assert "now shared with <@UBOSS>" in live.reply("UANN", CAREER, "share")
     request = live.dm("UBOSS", "shared their career plan")

@@ -92,14 +92,14 @@ def register(app: App, contexts: ContextFactory) -> None:
                     client: WebClient) -> None:
         ctx = contexts(context, client, body["user"]["id"])
         try:
-            errors = workflows.save(ctx, forms.read_plan(view))
+            errors, saved = workflows.save(ctx, forms.read_plan(view))
         except OrgError as error:
-            errors = {aspiration_block(1): str(error)[:150]}
-        if errors:
+            errors, saved = {aspiration_block(1): str(error)[:150]}, None
+        if saved is None:
             ack(response_action="errors", errors=errors)  # Slack keeps what was typed
             return
         ack()
-        workflows.announce_saved(ctx)
+        workflows.announce_saved(ctx, saved)
 
     @app.action(Action.SHARE)
     def share(ack: Ack, body: dict, context: BoltContext, client: WebClient,

@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.core.blocks import Message, notice
+from bot.core.calendar import local_today
 from bot.core.slack import dm_channel
 from bot.lead_yourself import document, forms, modals, service, views
 from bot.lead_yourself.models import CareerPlan
@@ -46,27 +47,24 @@ def plan_modal(session: Session, ctx: RequestContext) -> View:
     return modals.plan_modal(draft, forms.slots_of(draft))
 
 
-def save(ctx: RequestContext, draft: PlanDraft) -> dict[str, str]:
-    """Validate and save (database only, before the modal is answered); returns modal errors
-    by block id, empty when saved."""
+def save(ctx: RequestContext, draft: PlanDraft) -> tuple[dict[str, str], Message | None]:
+    """Validate and save (database only, before the modal is answered): modal errors by block
+    id, empty when saved; and then the DM that confirms it (`announce_saved`)."""
     with ctx.sessions.begin() as session:
-        ctx.people(session, [ctx.actor_id])  # known since the modal opened: no Slack call
-        errors = service.validate(draft, today=ctx.today(session))
+        person = ctx.people(session, [ctx.actor_id])[ctx.actor_id]  # known: no Slack call
+        errors = service.validate(draft, today=local_today(ctx.now, person.tz))
         if errors:
-            return forms.error_blocks(errors)
-        service.save_plan(session, ctx.team_id, ctx.actor_id, draft, ctx.now)
-    return {}
-
-
-def announce_saved(ctx: RequestContext) -> None:
-    """After the modal closed: confirm by DM and refresh App Home."""
-    with ctx.sessions.begin() as session:
-        plan = own_plan(session, ctx)
-        version, shared = plan.version, plan.shared_with
+            return forms.error_blocks(errors), None
+        plan = service.save_plan(session, ctx.team_id, ctx.actor_id, draft, ctx.now)
         manager_id = org.manager_of(session, ctx.team_id, ctx.actor_id)
-    hint = (f" Share it with <@{manager_id}> with `/careerplan share`."
-            if manager_id and shared is None else "")
-    tell(ctx, ctx.actor_id, notice(f"Your career plan is saved (version {version}).{hint}"))
+        hint = (f" Share it with <@{manager_id}> with `/careerplan share`."
+                if manager_id and plan.shared_with is None else "")
+        return {}, notice(f"Your career plan is saved (version {plan.version}).{hint}")
+
+
+def announce_saved(ctx: RequestContext, saved: Message) -> None:
+    """After the modal closed: confirm by DM (`saved`, from `save`) and refresh App Home."""
+    tell(ctx, ctx.actor_id, saved)
     refresh_homes(ctx, [ctx.actor_id])
 
 

@@ -22,7 +22,7 @@ PARTS = ("latency", "queries", "fanout")
 RESULTS = Path(__file__).resolve().parent / "results"
 PROCESSES = 1  # server processes on each side: `bot serve`'s default (WEB_CONCURRENCY)
 SMOKE = {"requests": 12, "concurrency": "1,2", "db": "sqlite", "size": 30, "managers": 2,
-         "reports": 5, "weeks": 3, "repeats": 3}
+         "reports": 5, "weeks": 3, "repeats": 3, "slack_latency": 20.0}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

@@ -229,7 +229,8 @@ def run_latency(dbs: list[str], concurrencies: list[int], requests: int, *,
                     for scenario in SCENARIOS:
                         name = f"{db}-{scenario}-c{concurrency}.txt"
                         row = {"db": db, **measure(sides, team, scenario, concurrency, requests,
-                                                   bot.pid, profile / name if profile else None)}
+                                                   bot.pid, profile / name if profile else None),
+                               "slack_latency_ms": round(slack_latency * 1000, 3)}
                         rows.append(row)
                         progress(f"{db:8} {scenario:10} c={concurrency:<3} "
                                  f"bot p50/p99 {row['bot']['p50']}/{row['bot']['p99']} ms, "

@@ -23,6 +23,7 @@ def test_the_benchmark_runs_and_writes_its_results(tmp_path: Path) -> None:
     assert "Acknowledgement latency" in done.stdout and "renders" in done.stdout
     latency = results["latency"]
     assert {r["scenario"] for r in latency} == {"command", "submission", "action", "message"}
+    assert all(r["slack_latency_ms"] == 20 for r in latency)  # every Web API call 20 ms later
     for row in latency:
         for side in ("bot", "floor"):
             assert row[side]["requests"] == 12 and row[side]["errors"] == 0, row

@@ -9,7 +9,6 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.core.blocks import Message, notice
-from bot.core.calendar import local_today
 from bot.core.slack import dm_channel
 from bot.lead_yourself import document, forms, modals, service, views
 from bot.lead_yourself.models import CareerPlan
@@ -51,8 +50,8 @@ def save(ctx: RequestContext, draft: PlanDraft) -> tuple[dict[str, str], Message
     """Validate and save (database only, before the modal is answered): modal errors by block
     id, empty when saved; and then the DM that confirms it (`announce_saved`)."""
     with ctx.sessions.begin() as session:
-        person = ctx.people(session, [ctx.actor_id])[ctx.actor_id]  # known: no Slack call
-        errors = service.validate(draft, today=local_today(ctx.now, person.tz))
+        ctx.people(session, [ctx.actor_id])  # known since the modal opened: no Slack call
+        errors = service.validate(draft, today=ctx.today(session))
         if errors:
             return forms.error_blocks(errors), None
         plan = service.save_plan(session, ctx.team_id, ctx.actor_id, draft, ctx.now)

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from sqlalchemy.orm import sessionmaker
 
 from bot import home
-from bot.core import acks, events, faults, install, limits, matching, ops, uninstall
+from bot.core import acks, bodies, events, faults, install, limits, matching, ops, uninstall
 from bot.core.coalesce import Coalescer
 from bot.core.config import Settings
 from bot.core.home import REFRESH_INTERVAL
@@ -130,7 +129,7 @@ def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
     (bot/core/ops.py)."""
     from bot.lead_up import api
 
-    slack = SlackRequestHandler(app)
+    slack = bodies.ParsedRequestHandler(app)
     engine = sessions.kw["bind"]
     ledger = events.EventLedger(sessions, signing_secret)
     readiness = ops.Readiness(engine)
@@ -152,13 +151,13 @@ def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
         if not length.isdigit() or int(length) > MAX_BODY_BYTES:
             return ops.plain(start_response, "413 Payload Too Large", "request body too large")
         body = ops.read_body(environ)
-        environ[ops.KIND] = ops.request_kind(body)
-        if environ.get("REQUEST_METHOD") == "POST" and \
-                not limits.well_formed(body, environ.get("CONTENT_TYPE")):  # Bolt would fail
-            if not ledger.signed(body, environ):
+        parsed = environ[bodies.PARSED] = bodies.parse(body, environ.get("CONTENT_TYPE"))
+        environ[ops.KIND] = ops.request_kind(parsed)
+        if environ.get("REQUEST_METHOD") == "POST" and not limits.well_formed(parsed):
+            if not ledger.signed(body, environ):  # Bolt would fail
                 return ops.plain(start_response, "401 Unauthorized", "invalid request")
             return ops.plain(start_response, "400 Bad Request", "malformed request")
-        repeat = events.answer_repeat(ledger, body, environ, start_response)
+        repeat = events.answer_repeat(ledger, body, parsed.payload, environ, start_response)
         return repeat if repeat is not None else slack(environ, start_response)
 
     return ops.observed(route)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.app import create_wsgi
 from bot.core import faults, migrate
+from bot.core.bodies import parse
 from bot.core.events import EventLedger, envelope
 from bot.core.logs import (
     REQUEST_ID,
@@ -96,12 +97,17 @@ def test_exposition_without_database_or_tick() -> None:
 
 
 def test_request_kinds_are_bounded() -> None:
-    assert request_kind(b"command=%2Fteam&text=help") == "command"
-    for kind in ("block_actions", "view_submission"):
-        assert request_kind(b"payload=" + json.dumps({"type": kind}).encode()) == kind
-    assert request_kind(b"payload=" + json.dumps({"type": "x" * 50}).encode()) == "other"
-    assert request_kind(b'{"type": "event_callback"}') == "event"
-    assert request_kind(b"payload=not-json") == request_kind(b"{oops") == "other"
+    def kind(body: bytes) -> str:
+        return request_kind(parse(body, None))
+
+    assert kind(b"command=%2Fteam&text=help") == "command"
+    for interaction in ("block_actions", "view_submission"):
+        assert kind(b"payload=" + json.dumps({"type": interaction}).encode()) == interaction
+    assert kind(b"payload=" + json.dumps({"type": "x" * 50}).encode()) == "other"
+    assert kind(b"payload=" + json.dumps({"type": ["view_submission"]}).encode()) == "other"
+    assert kind(b'{"type": "event_callback"}') == "event"
+    assert kind(b'{"type": "view_submission"}') == "other"  # JSON bodies are events only
+    assert kind(b"payload=not-json") == kind(b"{oops") == kind(b"\xff") == "other"
 
 
 # -- the WSGI app on a real database -------------------------------------------------------
@@ -177,7 +183,7 @@ def test_processed_events_older_than_a_day_are_deleted(sessions: sessionmaker) -
 
     def first(event_id: str, at: datetime) -> bool:
         clock[0] = at
-        return ledger.first_time(envelope(event_body(event_id)))
+        return ledger.first_time(envelope(json.loads(event_body(event_id))))
 
     assert first("EvOld", NOW - timedelta(days=2))
     assert not first("EvOld", NOW - timedelta(days=2) + timedelta(minutes=30))
@@ -333,5 +339,5 @@ def test_events_that_erase_a_workspace_are_recorded_before_bolt_sees_them() -> N
     """Their listeners delete the workspace's ledger rows: a write after them would leave one."""
     uninstall = json.loads(event_body("Ev9"))
     uninstall["event"] = {"type": "app_uninstalled"}
-    assert envelope(json.dumps(uninstall).encode()).erases
-    assert not envelope(event_body("Ev10")).erases
+    assert envelope(uninstall).erases
+    assert not envelope(json.loads(event_body("Ev10"))).erases

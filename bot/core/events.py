@@ -14,7 +14,6 @@ id. Rows older than a day are deleted, at most once an hour per process.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -47,18 +46,15 @@ class Envelope:
     erases: bool = False  # app_uninstalled or tokens_revoked: recorded before it deletes rows
 
 
-def envelope(body: bytes) -> Envelope | None:
-    """The event's id and workspace when `body` is an `event_callback`, else None."""
-    try:
-        data = json.loads(body)
-    except ValueError:
+def envelope(payload: dict[str, Any] | None) -> Envelope | None:
+    """The event's id and workspace when `payload` (a parsed body) is an `event_callback`,
+    else None."""
+    if payload is None or payload.get("type") != "event_callback":
         return None
-    if not isinstance(data, dict) or data.get("type") != "event_callback":
-        return None
-    event_id, team_id = data.get("event_id"), data.get("team_id") or ""
+    event_id, team_id = payload.get("event_id"), payload.get("team_id") or ""
     if not isinstance(event_id, str) or not event_id or len(event_id) > 64:
         return None
-    inner = data.get("event")
+    inner = payload.get("event")
     kind = inner.get("type") if isinstance(inner, dict) else None
     return Envelope(event_id, str(team_id)[:32], erases=kind in ERASING)
 
@@ -146,12 +142,13 @@ class EventLedger:
             return True
 
 
-def answer_repeat(ledger: EventLedger, body: bytes, environ: dict[str, Any],
+def answer_repeat(ledger: EventLedger, body: bytes, payload: dict[str, Any] | None,
+                  environ: dict[str, Any],
                   start_response: Callable[..., Any]) -> Iterable[bytes] | None:
     """200 at once for a signed event already processed, or when it can't be recorded (the
     database is down: acknowledged all the same, never a storm of 500s); None to let Bolt
     handle the request."""
-    event = envelope(body)
+    event = envelope(payload)
     if event is None or not ledger.signed(body, environ):
         return None  # not an event, or Bolt answers 401
     if not environ.get("HTTP_X_SLACK_RETRY_NUM") and not event.erases:

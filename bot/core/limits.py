@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from bot.core.bodies import form_fields
+from bot.core.bodies import SlackBody
 
 MAX_COMMAND_TEXT = 2000
 # Fields the listeners read as text, when present: of an event (and its message or
@@ -23,22 +23,10 @@ VIEW_TEXTS = ("id", "hash", "callback_id", "private_metadata")
 ACTION_TEXTS = ("action_id", "block_id", "value")
 
 
-def well_formed(body: bytes, content_type: str | None) -> bool:
-    """Whether Bolt can parse `body` as its parse_body does (UTF-8; a JSON object wherever it
-    expects JSON: the body itself or a form's `payload`) into a payload of the right shape."""
-    try:
-        text = body.decode("utf-8")
-        if not text:
-            return True
-        if content_type == "application/json" or text.startswith("{"):
-            payload: Any = json.loads(text)
-        else:
-            form = form_fields(body)  # the same parse as the router's (bot/core/bodies.py)
-            payload = json.loads(form["payload"]) if "payload" in text and "payload" in form \
-                else form
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError included
-        return False
-    return isinstance(payload, dict) and _payload_ok(payload)
+def well_formed(body: SlackBody) -> bool:
+    """Whether Bolt could parse the body (bot/core/bodies.py) into a payload of the right
+    shape."""
+    return body.payload is not None and _payload_ok(body.payload)
 
 
 def command_length(body: dict, next_: Callable[[], None]) -> BoltResponse | None:

@@ -8,7 +8,6 @@ the process registry by kind (the router puts the kind in `environ[KIND]`).
 from __future__ import annotations
 
 import io
-import json
 import logging
 import re
 import sys
@@ -23,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core import migrate
-from bot.core.bodies import form_fields
+from bot.core.bodies import SlackBody
 from bot.core.logs import REQUEST_ID, new_request_id
 from bot.core.metrics import REGISTRY, Registry, exposition
 from bot.core.models import Delivery
@@ -75,22 +74,15 @@ def read_body(environ: dict[str, Any]) -> bytes:
     return body
 
 
-def request_kind(body: bytes) -> str:
+def request_kind(body: SlackBody) -> str:
     """command, one of INTERACTIONS, event or other: a bounded label for a Slack request."""
-    if body.startswith(b"{"):
-        try:
-            kind = json.loads(body).get("type")
-        except (ValueError, AttributeError):
-            return "other"
+    payload = body.payload or {}
+    kind = payload.get("type")
+    if body.is_json:
         return "event" if kind in ("event_callback", "url_verification") else "other"
-    form = form_fields(body)
-    if "command" in form:
+    if "command" in payload:
         return "command"
-    try:
-        kind = json.loads(form["payload"]).get("type")
-    except (KeyError, ValueError, AttributeError):
-        return "other"
-    return kind if kind in INTERACTIONS else "other"
+    return kind if isinstance(kind, str) and kind in INTERACTIONS else "other"
 
 
 class Readiness:

@@ -15,6 +15,7 @@ from bot import home
 from bot.core import acks, bodies, events, faults, install, limits, matching, ops, uninstall
 from bot.core.coalesce import Coalescer
 from bot.core.config import Settings
+from bot.core.followups import FollowUps, RunNow
 from bot.core.home import REFRESH_INTERVAL
 from bot.core.replies import explain
 from bot.core.scheduler import Job
@@ -47,14 +48,17 @@ def scheduled_jobs(settings: Settings) -> tuple[Job, ...]:
 def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
                clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
                workspaces: install.Workspaces | None = None,
-               refreshes: Coalescer | None = None) -> App:
+               refreshes: Coalescer | None = None,
+               followups: FollowUps | None = None) -> App:
     """The Bolt app: signature checks, a sized listener pool, every practice registered.
 
     In OAuth mode (bot/core/install.py) it serves the install flow and authorizes each
     request with its workspace's stored token; `workspaces` (the scheduler's too) is made
-    here when not given. `refreshes` coalesces App Home refreshes; by default a person's home
-    is rebuilt at most every REFRESH_INTERVAL seconds, deferred rebuilds in the listener
-    pool's follow-up slots (`bot demo`, a month in seconds, passes one without a wait).
+    here when not given. `followups` takes the DMs and App Home refreshes listeners ask for
+    after their ack (`bot serve`: a follow-up process, bot/core/followups.py); by default they
+    run in the listener's thread, App Home builds coalescing in `refreshes`: a person's home
+    rebuilt at most every REFRESH_INTERVAL seconds, deferred rebuilds in the listener pool's
+    follow-up slots (`bot demo`, a month in seconds, passes one without a wait).
     """
     workspaces = workspaces or install.workspaces_for(settings, sessions.kw["bind"], client)
     oauth = install.bolt_oauth(settings, workspaces) \
@@ -67,8 +71,9 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
         listener_executor=listeners,
         **oauth,
     )
-    refreshes = refreshes or Coalescer(REFRESH_INTERVAL, later=listeners.later)
-    contexts = ContextFactory(sessions, settings.default_timezone, clock, refreshes)
+    followups = followups or RunNow(
+        sessions, refreshes or Coalescer(REFRESH_INTERVAL, later=listeners.later), home.publish)
+    contexts = ContextFactory(sessions, settings.default_timezone, followups, clock)
     org.register(app, contexts, extra=lead_down_commands.TEAM_SUBCOMMANDS,
                  extra_help=lead_down_commands.HELP)
     home.register(app, contexts)

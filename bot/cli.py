@@ -45,6 +45,8 @@ def build_parser() -> Parser:
     socket = commands.add_parser("socket", help="connect over Socket Mode (development)")
     socket.add_argument("--no-scheduler", action="store_true", help="do not run scheduled work")
     commands.add_parser("scheduler", help="run only the scheduler")
+    commands.add_parser("followups", help="work the DMs and App Home refreshes a serving "
+                                          "process pipes in (started by `bot serve`)")
     tick = commands.add_parser("tick", help="run once all scheduled work due at an instant")
     tick.add_argument("--at", type=instant, required=True, help="ISO 8601 instant")
     db = commands.add_parser("db", help="database migrations")
@@ -128,6 +130,7 @@ REQUIRED = {
     "serve": [BOT_TOKEN, SIGNING_SECRET],
     "socket": [BOT_TOKEN, APP_TOKEN],
     "scheduler": [BOT_TOKEN],
+    "followups": [BOT_TOKEN],
     "tick": [BOT_TOKEN],
     "import-team": [BOT_TOKEN],
     "import-metrics": [BOT_TOKEN],
@@ -141,7 +144,7 @@ REQUIRED = {
 
 
 # In OAuth mode these use each installation's stored token, not SLACK_BOT_TOKEN.
-OAUTH_COMMANDS = {"serve", "socket", "scheduler", "tick"}
+OAUTH_COMMANDS = {"serve", "socket", "scheduler", "followups", "tick"}
 TEAM_COMMANDS = {"import-team", "import-metrics", "api-token"}  # --team: one installation's
 
 
@@ -178,6 +181,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         runtime.socket(settings, scheduler=not args.no_scheduler)
     elif args.command == "scheduler":
         runtime.scheduler(settings)
+    elif args.command == "followups":
+        return runtime.follow_ups(settings)
     elif args.command == "tick":
         print(runtime.tick_once(settings, args.at).line())
     elif args.command == "import-team":

@@ -4,6 +4,7 @@ an API token."""
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from sqlalchemy.orm import sessionmaker
 
-from bot.core import migrate
+from bot.core import followups, migrate
 from bot.core.config import Settings, sqlite_path
 from bot.core.db import make_engine, make_sessions
+from bot.core.followups import FollowUpProcess
 from bot.core.leader import leadership_for
 from bot.core.scheduler import TickSummary, make_scheduler, tick
 from bot.core.slack import build_client
@@ -78,7 +80,8 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
         from bot.app import create_app, create_wsgi
         from bot.core.acks import tune_interpreter
 
-        app = create_app(settings, sessions, client, workspaces=clients)
+        app = create_app(settings, sessions, client, workspaces=clients,
+                         followups=follow_up_process(settings))
         if scheduler and not server.is_worker():
             start_scheduler()
         wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
@@ -114,9 +117,33 @@ def socket(settings: Settings, *, scheduler: bool) -> None:
         make_scheduler(sessions=sessions, client=clients, jobs=_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
-    app = create_app(settings, sessions, client, workspaces=clients)
+    app = create_app(settings, sessions, client, workspaces=clients,
+                     followups=follow_up_process(settings))
     tune_interpreter()
     SocketModeHandler(app, settings.app_token).start()
+
+
+def follow_up_process(settings: Settings) -> FollowUpProcess | None:
+    """The serving process's follow-up process (`bot followups`), unless FOLLOW_UP_PROCESS=0."""
+    if not settings.follow_up_process:
+        return None
+    return FollowUpProcess([sys.executable, "-m", "bot", "followups"])
+
+
+def follow_ups(settings: Settings) -> int:
+    """`bot followups`: the DMs and App Home refreshes its parent, a serving process, pipes to
+    its standard input (bot/core/followups.py), until that ends."""
+    from bot import home
+    from bot.core.coalesce import Coalescer
+    from bot.core.home import REFRESH_INTERVAL
+
+    followups.lower_priority()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops, then this drains
+    sessions = make_sessions(make_engine(settings.database_url, pool_size=followups.LANES + 1))
+    clients = workspaces(settings, sessions, build_client(settings))
+    run_now = followups.RunNow(sessions, Coalescer(REFRESH_INTERVAL), home.publish)
+    followups.work_from(sys.stdin.buffer, lambda work: run_now(clients(work.team_id), work))
+    return 0
 
 
 def scheduler(settings: Settings) -> None:

@@ -6,6 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot import home
+from bot.core.coalesce import Coalescer
+from bot.core.followups import RunNow
 from bot.lead_yourself import service
 from bot.lead_yourself.service import AccessDenied, ActionDraft, PlanDraft, PlanError
 from bot.org.models import Person
@@ -201,7 +204,8 @@ def test_opening_the_plan_reads_the_profile_from_slack_only_when_stale(sessions,
     def open_at(now) -> list[str]:
         before, transactions[:] = len(emu.calls()), []
         ctx = RequestContext(sessions=sessions, client=web, team_id="T1", actor_id="UANN",
-                             now=now, default_tz="UTC")
+                             now=now, default_tz="UTC",
+                             followups=RunNow(sessions, Coalescer(), home.publish))
         workflows.open_modal(ctx, emu.new_trigger_id("UANN"), workflows.plan_modal)
         return [c["method"] for c in emu.calls()[before:]]
 

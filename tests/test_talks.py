@@ -7,6 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot import home
+from bot.core.coalesce import Coalescer
+from bot.core.followups import RunNow
 from bot.core.forms import FormErrors
 from bot.core.models import Delivery
 from bot.core.scheduler import tick
@@ -45,7 +48,7 @@ def team(sessions, emu):
 
 def ctx(sessions, web, actor: str, now: datetime = T0) -> RequestContext:
     return RequestContext(sessions=sessions, client=web, team_id="T1", actor_id=actor, now=now,
-                          default_tz="UTC")
+                          default_tz="UTC", followups=RunNow(sessions, Coalescer(), home.publish))
 
 
 def slots(*entries: tuple[str, str | None]) -> list[tuple[str, str | None]]:

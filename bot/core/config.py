@@ -55,6 +55,7 @@ class Settings:
     default_timezone: str = "UTC"
     workers: int = 16
     web_concurrency: int = 1  # `bot serve` processes (bot/core/server.py)
+    follow_up_process: bool = True  # DMs and App Home refreshes in their own process
     tick_seconds: int = 60
     monday_answer_retention_days: int | None = 365  # None keeps Monday answers forever
     client_id: str | None = None
@@ -107,6 +108,7 @@ class Settings:
             default_timezone=tz,
             workers=_int(env, "WORKERS", 16),
             web_concurrency=_int(env, "WEB_CONCURRENCY", 1),
+            follow_up_process=_switch(env, "FOLLOW_UP_PROCESS", True),
             tick_seconds=_int(env, "TICK_SECONDS", 60),
             monday_answer_retention_days=_retention_days(env),
             **oauth,
@@ -208,6 +210,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) <= 0:
         raise SettingsError(f"{name}={raw!r} must be a positive whole number")
     return int(raw)
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+        raise SettingsError(f"{name}={raw!r} must be 1 or 0 (true or false)")
+    return raw in {"1", "true", "yes", "on"}
 
 
 def normalize_database_url(url: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from slack_bolt import BoltContext
@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.calendar import local_today
-from bot.core.coalesce import Coalescer
+from bot.core.followups import FollowUp, FollowUps
 from bot.org.models import Person
 from bot.org.people import ensure_people
 
@@ -26,11 +26,15 @@ class RequestContext:
     actor_id: str
     now: datetime
     default_tz: str
-    refreshes: Coalescer = field(default_factory=Coalescer)  # App Home refreshes (no wait)
+    followups: FollowUps  # where DMs and App Home refreshes go (bot/core/followups.py)
 
     def people(self, session: Session, user_ids: Iterable[str]) -> dict[str, Person]:
         return ensure_people(session, self.client, self.team_id, user_ids, now=self.now,
                              default_tz=self.default_tz)
+
+    def follow_up(self, work: FollowUp) -> None:
+        """A DM or an App Home refresh, with this request's client (best effort)."""
+        self.followups(self.client, work)
 
     def today(self, session: Session) -> date:
         """The actor's local date (their Slack time zone, else the default)."""
@@ -51,10 +55,10 @@ class ContextFactory:
 
     sessions: sessionmaker
     default_tz: str
+    followups: FollowUps  # the app's
     clock: Clock = utc_now
-    refreshes: Coalescer = field(default_factory=Coalescer)  # the app's, for App Home
 
     def __call__(self, bolt: BoltContext, client: WebClient, user_id: str) -> RequestContext:
         return RequestContext(sessions=self.sessions, client=client, team_id=bolt.team_id or "",
                               actor_id=user_id, now=self.clock(), default_tz=self.default_tz,
-                              refreshes=self.refreshes)
+                              followups=self.followups)

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from slack_sdk.errors import SlackApiError
 
-from bot import home
 from bot.core.blocks import Message, notice
+from bot.core.followups import Dm, Home
 from bot.core.slack import send_dm
 from bot.org import access, service, views
 from bot.org.context import RequestContext
@@ -148,18 +148,11 @@ def announce_change(ctx: RequestContext, change: LineChange) -> None:
 
 
 def tell(ctx: RequestContext, user_id: str, message: Message) -> None:
-    """A best-effort informational DM."""
-    try:
-        send_dm(ctx.client, user_id, text=message.text, blocks=message.blocks_dicts())
-    except SlackApiError as error:
-        log.warning("DM not delivered: %s", error.response.get("error"))
+    """A best-effort informational DM, once the listener has answered Slack."""
+    ctx.follow_up(Dm(ctx.team_id, user_id, message))
 
 
 def refresh_homes(ctx: RequestContext, user_ids: Iterable[str | None]) -> None:
-    """Re-publish App Home for the people whose org just changed (best effort)."""
+    """Re-publish App Home for the people whose data just changed (best effort)."""
     for user_id in dict.fromkeys(u for u in user_ids if u):
-        try:
-            home.publish(ctx.sessions, ctx.client, ctx.team_id, user_id, ctx.now,
-                         ctx.refreshes)
-        except SlackApiError as error:
-            log.warning("home not published: %s", error.response.get("error"))
+        ctx.follow_up(Home(ctx.team_id, user_id, ctx.now))

@@ -27,6 +27,13 @@ def test_defaults() -> None:
     assert (settings.port, settings.default_timezone, settings.log_level) == (3000, "UTC", "INFO")
     assert settings.workers > 5  # above Bolt's default listener pool
     assert settings.web_concurrency == 1  # one server process unless asked
+    assert settings.follow_up_process  # with its follow-up process
+
+
+@pytest.mark.parametrize(("raw", "on"), [("0", False), ("off", False), ("1", True),
+                                         (" True ", True), ("", True)])
+def test_follow_up_process_is_a_switch(raw: str, on: bool) -> None:
+    assert Settings.from_env({"FOLLOW_UP_PROCESS": raw}).follow_up_process is on
 
 
 def test_postgres_urls_use_psycopg3_and_api_url_gets_its_slash() -> None:
@@ -41,7 +48,8 @@ def test_postgres_urls_use_psycopg3_and_api_url_gets_its_slash() -> None:
     [({"PORT": "80a"}, "PORT"), ({"DEFAULT_TIMEZONE": "Mars/Base"}, "IANA"),
      ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"), ({"SLACK_API_URL": "slack.com"}, "http"),
      ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY"),
-     ({"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY")],
+     ({"WEB_CONCURRENCY": "two"}, "WEB_CONCURRENCY"),
+     ({"FOLLOW_UP_PROCESS": "maybe"}, "FOLLOW_UP_PROCESS")],
 )
 def test_malformed_settings_are_named(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):

@@ -15,7 +15,7 @@ from bot import home
 from bot.core import acks, bodies, events, faults, install, limits, matching, ops, uninstall
 from bot.core.coalesce import Coalescer
 from bot.core.config import Settings
-from bot.core.followups import FollowUps, RunNow
+from bot.core.followups import FollowUps, RunNow, event_of
 from bot.core.home import REFRESH_INTERVAL
 from bot.core.replies import explain
 from bot.core.scheduler import Job
@@ -49,7 +49,7 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
                clock: Callable[[], datetime] = lambda: datetime.now(UTC), *,
                workspaces: install.Workspaces | None = None,
                refreshes: Coalescer | None = None,
-               followups: FollowUps | None = None) -> App:
+               followups: FollowUps | None = None, verify: bool = True) -> App:
     """The Bolt app: signature checks, a sized listener pool, every practice registered.
 
     In OAuth mode (bot/core/install.py) it serves the install flow and authorizes each
@@ -58,7 +58,9 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
     after their ack (`bot serve`: a follow-up process, bot/core/followups.py); by default they
     run in the listener's thread, App Home builds coalescing in `refreshes`: a person's home
     rebuilt at most every REFRESH_INTERVAL seconds, deferred rebuilds in the listener pool's
-    follow-up slots (`bot demo`, a month in seconds, passes one without a wait).
+    follow-up slots (`bot demo`, a month in seconds, passes one without a wait). `verify`
+    False skips the signature check: for the follow-up process, whose events its parent
+    checked.
     """
     workspaces = workspaces or install.workspaces_for(settings, sessions.kw["bind"], client)
     oauth = install.bolt_oauth(settings, workspaces) \
@@ -68,6 +70,7 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
         client=client,
         signing_secret=settings.signing_secret,
         token_verification_enabled=False,
+        request_verification_enabled=verify,
         listener_executor=listeners,
         **oauth,
     )
@@ -125,8 +128,10 @@ def create_app(settings: Settings, sessions: sessionmaker, client: WebClient,
 
 
 def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
-                default_tz: str = "UTC", clients: Clients | None = None) -> ops.WSGIApp:
-    """`POST /slack/events` to Bolt (a signed event already processed is answered at once),
+                default_tz: str = "UTC", clients: Clients | None = None,
+                events_to: FollowUps | None = None) -> ops.WSGIApp:
+    """`POST /slack/events` to Bolt (a signed event already processed is answered at once; a
+    new one, with `events_to`, goes to the follow-up process's app, acknowledged at once),
     in OAuth mode `GET /slack/install` and `/slack/oauth_redirect` (Bolt's install flow),
     `POST /api/metrics` for CRMs (with `clients`' client of the token's workspace),
     `GET /healthz` (alive), `/readyz` (database reachable and migrated) and `/metrics`
@@ -162,7 +167,10 @@ def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
             if not ledger.signed(body, environ):  # Bolt would fail
                 return ops.plain(start_response, "401 Unauthorized", "invalid request")
             return ops.plain(start_response, "400 Bad Request", "malformed request")
-        repeat = events.answer_repeat(ledger, body, parsed.payload, environ, start_response)
+        forward = None if events_to is None else (
+            lambda event: events_to(app.client, event_of(event.team_id, parsed)))
+        repeat = events.answer_repeat(ledger, body, parsed.payload, environ, start_response,
+                                      forward)
         return repeat if repeat is not None else slack(environ, start_response)
 
     return ops.observed(route)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.core.install import Workspaces
 
 log = logging.getLogger("bot")
+JSON = "application/json"
 
 
 def open_database(settings: Settings) -> sessionmaker:
@@ -80,12 +81,13 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
         from bot.app import create_app, create_wsgi
         from bot.core.acks import tune_interpreter
 
-        app = create_app(settings, sessions, client, workspaces=clients,
-                         followups=follow_up_process(settings))
+        followups = follow_up_process(settings)
+        app = create_app(settings, sessions, client, workspaces=clients, followups=followups)
         if scheduler and not server.is_worker():
             start_scheduler()
         wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
-                           default_tz=settings.default_timezone, clients=clients)
+                           default_tz=settings.default_timezone, clients=clients,
+                           events_to=followups)
         tune_interpreter()
         return wsgi
 
@@ -131,18 +133,32 @@ def follow_up_process(settings: Settings) -> FollowUpProcess | None:
 
 
 def follow_ups(settings: Settings) -> int:
-    """`bot followups`: the DMs and App Home refreshes its parent, a serving process, pipes to
-    its standard input (bot/core/followups.py), until that ends."""
+    """`bot followups`: the DMs, App Home refreshes and events its parent, a serving process,
+    pipes to its standard input (bot/core/followups.py), until that ends. Events go to this
+    process's own Bolt app, whose listeners' follow-ups run here at once."""
+    from slack_bolt import BoltRequest
+
     from bot import home
+    from bot.app import create_app
     from bot.core.coalesce import Coalescer
     from bot.core.home import REFRESH_INTERVAL
 
     followups.lower_priority()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops, then this drains
-    sessions = make_sessions(make_engine(settings.database_url, pool_size=followups.LANES + 1))
-    clients = workspaces(settings, sessions, build_client(settings))
+    sessions = make_sessions(make_engine(settings.database_url, pool_size=settings.workers))
+    client = build_client(settings)
+    clients = workspaces(settings, sessions, client)
     run_now = followups.RunNow(sessions, Coalescer(REFRESH_INTERVAL), home.publish)
-    followups.work_from(sys.stdin.buffer, lambda work: run_now(clients(work.team_id), work))
+    app = create_app(settings, sessions, client, workspaces=clients, followups=run_now,
+                     verify=False)  # its parent checked the signatures
+
+    def run(work: followups.FollowUp) -> None:
+        if isinstance(work, followups.Event):
+            app.dispatch(BoltRequest(body=work.body, headers={"content-type": JSON}))
+        else:
+            run_now(clients(work.team_id), work)
+
+    followups.work_from(sys.stdin.buffer, run)
     return 0
 
 

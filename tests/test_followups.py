@@ -117,13 +117,22 @@ def test_follow_ups_beyond_the_queue_are_dropped_with_a_warning(caplog) -> None:
 
 
 def test_bot_serve_works_its_follow_ups_in_a_child_process(live: Live) -> None:  # noqa: F811
-    """App Home is built by `bot followups`, a child of `bot serve`; killed, it is replaced."""
+    """Events and App Home go to `bot followups`, a child of `bot serve`: stopped, the event is
+    still acknowledged and its home waits; killed, it is replaced."""
     assert live.bot.pid is not None
     followups = [pid for pid in children(live.bot.pid)
                  if b"followups" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert len(followups) == 1
     live.slack.open_home("UANN")
     live.emu.wait_for(lambda: live.emu.home("UANN"), 15)
+    os.kill(followups[0], signal.SIGSTOP)  # the event is acknowledged, its work waits
+    try:
+        assert live.slack.open_home("UCAT").status == 200
+        time.sleep(0.5)
+        assert live.emu.home("UCAT") is None
+    finally:
+        os.kill(followups[0], signal.SIGCONT)
+    live.emu.wait_for(lambda: live.emu.home("UCAT"), 15)
     os.kill(followups[0], signal.SIGKILL)
     for _ in range(2):  # the first may be lost with the process; the next starts another
         live.slack.open_home("UBOB")

@@ -24,6 +24,7 @@ from bot.app import create_wsgi
 from bot.core import faults, migrate
 from bot.core.bodies import parse
 from bot.core.events import EventLedger, envelope
+from bot.core.followups import Event
 from bot.core.logs import (
     REQUEST_ID,
     ContextExecutor,
@@ -175,6 +176,25 @@ def test_a_forged_event_is_refused_and_not_recorded(wsgi, counted, sessions, emu
     assert recorded(sessions) == [] and counted[1] == []
     assert post_event(wsgi, emu, event_body("Ev0003"))[0] == 200  # the real one still counts
     emu.wait_for(lambda: counted[1])
+
+
+def test_new_events_go_to_the_follow_up_process_and_repeats_do_not(counted, sessions,
+                                                                    emu) -> None:
+    """With `events_to`, a new signed event is acknowledged and handed over, not run here;
+    a retry of it is not handed over again; one that erases a workspace stays with Bolt."""
+    _, seen = counted
+    handed: list[Event] = []
+    wsgi = create_wsgi(counted[0], sessions, signing_secret=SECRET,
+                       events_to=lambda client, work: handed.append(work))
+    body = event_body("Ev0101")
+    assert post_event(wsgi, emu, body)[0] == 200
+    assert post_event(wsgi, emu, body, retry=1)[0] == 200
+    assert post_event(wsgi, emu, event_body("Ev0102"), secret="forged-secret")[0] == 401
+    assert handed == [Event("T1", "UANN", body.decode())] and not seen
+    uninstall = json.loads(event_body("Ev0103"))
+    uninstall["event"] = {"type": "app_uninstalled"}
+    assert post_event(wsgi, emu, json.dumps(uninstall).encode())[0] == 404  # Bolt's: no listener
+    assert len(handed) == 1
 
 
 def test_processed_events_older_than_a_day_are_deleted(sessions: sessionmaker) -> None:

@@ -143,25 +143,31 @@ class EventLedger:
 
 
 def answer_repeat(ledger: EventLedger, body: bytes, payload: dict[str, Any] | None,
-                  environ: dict[str, Any],
-                  start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+                  environ: dict[str, Any], start_response: Callable[..., Any],
+                  forward: Callable[[Envelope], None] | None = None) -> Iterable[bytes] | None:
     """200 at once for a signed event already processed, or when it can't be recorded (the
-    database is down: acknowledged all the same, never a storm of 500s); None to let Bolt
-    handle the request."""
+    database is down: acknowledged all the same, never a storm of 500s); a new one goes to
+    `forward` when given (the follow-up process's app: bot/core/followups.py), then 200, except
+    the events that erase a workspace (they also clear this process's caches); None to let
+    Bolt handle the request."""
     event = envelope(payload)
     if event is None or not ledger.signed(body, environ):
         return None  # not an event, or Bolt answers 401
     if not environ.get("HTTP_X_SLACK_RETRY_NUM") and not event.erases:
         ledger.note(event)  # a first delivery: recorded meanwhile, off the way of the ack
+    else:
+        try:
+            ledger.flush()  # what this process noted is recorded before a retry is checked
+            first = ledger.first_time(event)
+        except UNAVAILABLE as error:
+            log.warning("event %s acknowledged, not processed: database unavailable (%s)",
+                        event.event_id, type(error).__name__)
+            return plain(start_response, "200 OK", "")
+        if not first:
+            log.info("event %s already processed; retry %s acknowledged", event.event_id,
+                     environ.get("HTTP_X_SLACK_RETRY_NUM", "-"))
+            return plain(start_response, "200 OK", "")
+    if forward is None or event.erases:
         return None
-    try:
-        ledger.flush()  # what this process noted is recorded before a retry is checked
-        if ledger.first_time(event):
-            return None
-    except UNAVAILABLE as error:
-        log.warning("event %s acknowledged, not processed: database unavailable (%s)",
-                    event.event_id, type(error).__name__)
-        return plain(start_response, "200 OK", "")
-    log.info("event %s already processed; retry %s acknowledged", event.event_id,
-             environ.get("HTTP_X_SLACK_RETRY_NUM", "-"))
+    forward(event)
     return plain(start_response, "200 OK", "")

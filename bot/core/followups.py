@@ -1,11 +1,14 @@
-"""Follow-ups: the DMs and App Home refreshes a listener asks for once it has answered Slack.
+"""Follow-ups: the DMs and App Home refreshes a listener asks for once it has answered Slack,
+and the events Slack sends (which only need an answer that they arrived).
 
-In one interpreter that work (Block Kit validated and serialized, a home read and built, the
-Web API calls) takes turns for the GIL with the next requests' acknowledgements. So `bot
-serve` and `bot socket` start a follow-up process (`bot followups`: the same settings, at a
-lower CPU priority) and hand it each follow-up, pickled, over a pipe: a listener only queues
-it (`FollowUpProcess`). Elsewhere (tests, `bot demo`, FOLLOW_UP_PROCESSES=0) they run at once,
-in the listener's thread (`RunNow`).
+In one interpreter that work (Block Kit validated and serialized, a home read and built, a
+Monday answer recorded, the Web API calls) takes turns for the GIL with the next requests'
+acknowledgements. So `bot serve` and `bot socket` start a follow-up process (`bot
+followups`: the same settings, at a lower CPU priority) and hand it each follow-up, pickled,
+over a pipe: a listener only queues it (`FollowUpProcess`). `bot serve` also hands it each
+new event once it has checked its signature and recorded its id (`Event`, dispatched there to
+a Bolt app of its own). Elsewhere (tests, `bot demo`, FOLLOW_UP_PROCESS=0) DMs and homes
+are done at once, in the listener's thread (`RunNow`), and events by the serving app.
 
 Best effort, as before: a follow-up that cannot be handed over (more than MAX_QUEUED wait, or
 the process ended and could not be started again) is logged and dropped. One person's
@@ -32,6 +35,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.blocks import Message
+from bot.core.bodies import SlackBody
 from bot.core.coalesce import Coalescer
 from bot.core.slack import send_dm
 
@@ -60,7 +64,24 @@ class Home:
     now: datetime
 
 
-FollowUp = Dm | Home
+@dataclass(frozen=True)
+class Event:
+    """An Events API request the serving process checked, recorded and acknowledged, for the
+    follow-up process's own Bolt app (bot/core/events.py `answer_repeat`)."""
+
+    team_id: str
+    user_id: str  # the event's user, if any: their events stay in order
+    body: str
+
+
+FollowUp = Dm | Home | Event
+
+
+def event_of(team_id: str, body: SlackBody) -> Event:
+    """The follow-up of an Events API request, on its user's lane if it names one."""
+    inner = (body.payload or {}).get("event")
+    user = inner.get("user") if isinstance(inner, dict) else None
+    return Event(team_id, user if isinstance(user, str) else "", body.text)
 HomePublisher = Callable[[sessionmaker, WebClient, str, str, datetime, Coalescer], None]
 """bot/home.py `publish`: (sessions, client, team_id, user_id, now, refreshes)."""
 
@@ -80,6 +101,8 @@ class RunNow:
         self.sessions, self.refreshes, self.publish = sessions, refreshes, publish
 
     def __call__(self, client: WebClient, work: FollowUp) -> None:
+        if isinstance(work, Event):
+            raise TypeError("events go to Bolt: only the follow-up process takes them")
         try:
             if isinstance(work, Dm):
                 send_dm(client, work.user_id, text=work.message.text,

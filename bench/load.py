@@ -150,9 +150,15 @@ def summary(sample: Sample) -> dict[str, float | int | list[str]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process `pid` and of its children, e.g. the worker processes
-    of WEB_CONCURRENCY (Linux /proc)."""
-    return sum(_cpu_of(p) for p in (pid, *children(pid)))
+    """User + system CPU time of process `pid` and of its descendants, e.g. the worker
+    processes of WEB_CONCURRENCY and their follow-up processes (Linux /proc)."""
+    return sum(_cpu_of(p) for p in (pid, *descendants(pid)))
+
+
+def descendants(pid: int) -> list[int]:
+    """The running children of `pid`, theirs, and so on."""
+    found = children(pid)
+    return [*found, *(d for child in found for d in descendants(child))]
 
 
 def _cpu_of(pid: int) -> float:

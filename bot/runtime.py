@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -88,6 +89,8 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
         wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
                            default_tz=settings.default_timezone, clients=clients,
                            events_to=followups)
+        if followups is not None:
+            followups.start()
         tune_interpreter()
         return wsgi
 
@@ -119,10 +122,15 @@ def socket(settings: Settings, *, scheduler: bool) -> None:
         make_scheduler(sessions=sessions, client=clients, jobs=_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
-    app = create_app(settings, sessions, client, workspaces=clients,
-                     followups=follow_up_process(settings))
+    followups = follow_up_process(settings)
+    app = create_app(settings, sessions, client, workspaces=clients, followups=followups)
     tune_interpreter()
-    SocketModeHandler(app, settings.app_token).start()
+    handler = SocketModeHandler(app, settings.app_token)
+    handler.connect()
+    if followups is not None:  # connected: started now, not for a failed start
+        followups.start()
+    log.info("connected over Socket Mode")
+    threading.Event().wait()  # as SocketModeHandler.start(): the handler's threads serve
 
 
 def follow_up_process(settings: Settings) -> FollowUpProcess | None:

@@ -86,6 +86,8 @@ def test_the_process_gets_every_follow_up_and_is_started_again_if_it_ends(tmp_pa
     out = tmp_path / "got.txt"
     process = FollowUpProcess([sys.executable, "-c", RECORDER, str(out)])
     try:
+        assert process.pid is None  # started by `start`, or by the first follow-up
+        process.start()
         first = process.pid
         process(None, Dm("T1", "UANN", notice("one")))  # type: ignore[arg-type]
         process(None, Home("T1", "UBOB", NOW))  # type: ignore[arg-type]

@@ -82,6 +82,8 @@ def event_of(team_id: str, body: SlackBody) -> Event:
     inner = (body.payload or {}).get("event")
     user = inner.get("user") if isinstance(inner, dict) else None
     return Event(team_id, user if isinstance(user, str) else "", body.text)
+
+
 HomePublisher = Callable[[sessionmaker, WebClient, str, str, datetime, Coalescer], None]
 """bot/home.py `publish`: (sessions, client, team_id, user_id, now, refreshes)."""
 
@@ -116,18 +118,23 @@ class RunNow:
 
 
 class FollowUpProcess:
-    """Hands follow-ups to a child process started with `command` (started again if it
-    ends); a writer thread feeds its standard input, so a listener never waits on the pipe.
-    The process works the follow-ups of every workspace with its own clients, so the
-    request's `client` is not passed on."""
+    """Hands follow-ups to a child process started with `command` (at `start`, else with the
+    first follow-up; started again if it ends); a writer thread feeds its standard input, so
+    a listener never waits on the pipe. The process works the follow-ups of every workspace
+    with its own clients, so the request's `client` is not passed on."""
 
     def __init__(self, command: list[str], max_queued: int = MAX_QUEUED) -> None:
         self.command = command
         self._queue: queue.Queue[FollowUp | None] = queue.Queue(max_queued)
         self._process: subprocess.Popen[bytes] | None = None
+        self._starting = threading.Lock()
         self._writer = threading.Thread(target=self._write, name="follow-ups", daemon=True)
         self._writer.start()
-        self._running()  # started now: the first follow-up does not wait for an interpreter
+
+    def start(self) -> None:
+        """Start the process now (once the app serves), so that the first follow-up does not
+        wait for an interpreter to start."""
+        self._running()
 
     def __call__(self, client: WebClient, work: FollowUp) -> None:
         try:
@@ -184,9 +191,10 @@ class FollowUpProcess:
         return False
 
     def _running(self) -> subprocess.Popen[bytes]:
-        if self._process is None or self._process.poll() is not None:
-            self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE)
-        return self._process
+        with self._starting:
+            if self._process is None or self._process.poll() is not None:
+                self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE)
+            return self._process
 
 
 def frame(work: FollowUp) -> bytes:

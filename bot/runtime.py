@@ -82,15 +82,15 @@ def serve(settings: Settings, *, port: int, scheduler: bool) -> None:
         from bot.app import create_app, create_wsgi
         from bot.core.acks import tune_interpreter
 
-        followups = follow_up_process(settings)
-        app = create_app(settings, sessions, client, workspaces=clients, followups=followups)
+        child = follow_up_process(settings)
+        app = create_app(settings, sessions, client, workspaces=clients, followups=child)
         if scheduler and not server.is_worker():
             start_scheduler()
         wsgi = create_wsgi(app, sessions, signing_secret=settings.signing_secret or "",
                            default_tz=settings.default_timezone, clients=clients,
-                           events_to=followups)
-        if followups is not None:
-            followups.start()
+                           events_to=child)
+        if child is not None:
+            child.start()
         tune_interpreter()
         return wsgi
 
@@ -122,13 +122,13 @@ def socket(settings: Settings, *, scheduler: bool) -> None:
         make_scheduler(sessions=sessions, client=clients, jobs=_jobs(settings),
                        seconds=settings.tick_seconds,
                        leadership=leadership_for(settings.database_url)).start()
-    followups = follow_up_process(settings)
-    app = create_app(settings, sessions, client, workspaces=clients, followups=followups)
+    child = follow_up_process(settings)
+    app = create_app(settings, sessions, client, workspaces=clients, followups=child)
     tune_interpreter()
     handler = SocketModeHandler(app, settings.app_token)
     handler.connect()
-    if followups is not None:  # connected: started now, not for a failed start
-        followups.start()
+    if child is not None:  # connected: started now, not for a failed start
+        child.start()
     log.info("connected over Socket Mode")
     threading.Event().wait()  # as SocketModeHandler.start(): the handler's threads serve
 

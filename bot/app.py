@@ -169,7 +169,7 @@ def create_wsgi(app: App, sessions: sessionmaker, *, signing_secret: str,
             return ops.plain(start_response, "400 Bad Request", "malformed request")
         forward = None if events_to is None else (
             lambda event: events_to(app.client, event_of(event.team_id, parsed)))
-        repeat = events.answer_repeat(ledger, body, parsed.payload, environ, start_response,
+        repeat = events.answer_event(ledger, body, parsed.payload, environ, start_response,
                                       forward)
         return repeat if repeat is not None else slack(environ, start_response)
 

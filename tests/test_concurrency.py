@@ -163,8 +163,9 @@ def test_turns_are_given_in_arrival_order_and_a_newcomer_queues() -> None:
     order: list[int] = []
 
     def waiter(n: int) -> None:
-        with turns:
-            order.append(n)
+        turns.acquire()
+        order.append(n)
+        turns.release()
 
     threads = []
     for n in range(5):

@@ -118,12 +118,6 @@ class FairSemaphore:
             else:
                 self._free += 1
 
-    def __enter__(self) -> None:
-        self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
 
 class AckFirstExecutor(ContextExecutor):
     """The listener pool: `workers * HEADROOM` threads; `before_ack` of them before their ack,

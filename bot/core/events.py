@@ -142,7 +142,7 @@ class EventLedger:
             return True
 
 
-def answer_repeat(ledger: EventLedger, body: bytes, payload: dict[str, Any] | None,
+def answer_event(ledger: EventLedger, body: bytes, payload: dict[str, Any] | None,
                   environ: dict[str, Any], start_response: Callable[..., Any],
                   forward: Callable[[Envelope], None] | None = None) -> Iterable[bytes] | None:
     """200 at once for a signed event already processed, or when it can't be recorded (the

@@ -67,7 +67,7 @@ class Home:
 @dataclass(frozen=True)
 class Event:
     """An Events API request the serving process checked, recorded and acknowledged, for the
-    follow-up process's own Bolt app (bot/core/events.py `answer_repeat`)."""
+    follow-up process's own Bolt app (bot/core/events.py `answer_event`)."""
 
     team_id: str
     user_id: str  # the event's user, if any: their events stay in order
@@ -166,12 +166,11 @@ class FollowUpProcess:
             batch = [self._queue.get()]
             while len(batch) < 256 and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            closing = None in batch
-            data = b"".join(frame(work) for work in batch if work is not None)
-            if data and not self._send(data):
+            works = [work for work in batch if work is not None]
+            if works and not self._send(b"".join(frame(work) for work in works)):
                 log.warning("%d follow-up(s) dropped: the follow-up process is not running",
-                            len(batch) - closing)
-            if closing:
+                            len(works))
+            if len(works) < len(batch):  # close() queued its None: hand over, then close
                 if self._process is not None and self._process.stdin is not None:
                     self._process.stdin.close()
                 return

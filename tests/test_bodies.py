@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import time
+import urllib.parse
 from typing import Any
 from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
@@ -12,9 +14,10 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from bot.core.bodies import PARSED, ParsedRequest, ParsedRequestHandler, parse
+from bot.core.bodies import PARSED, ParsedRequest, ParsedRequestHandler, parse, unquote_plus
 
 SECRET = "bodies-test-secret"
 FORM = "application/x-www-form-urlencoded"
@@ -48,6 +51,35 @@ def test_what_bolt_could_not_parse_has_no_payload() -> None:
     assert parse(b"[1, 2]", "application/json").payload is None  # JSON, not an object
     assert parse(b"", FORM).payload == {}
     assert parse(b'{"type": "x"}', None).is_json and not parse(b"type=x", None).is_json
+
+
+ESCAPES = ["%", "%C3%A9", "%e2%98%83", "%ff", "%80", "%0a", "%3D", "%25", "%zz", "%4"]
+
+
+def test_a_payload_is_url_decoded_as_urllib_does() -> None:
+    """The C path (quoted-printable) and urllib agree on every string, odd ones included:
+    a lone or short escape, a literal "=", line ends, bytes that are not UTF-8."""
+    alphabet = list("%abcdefABCDEF0123456789+= \t\r\n&;\x00\u00e9\u2603") + ESCAPES
+    rng = random.Random(8)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert unquote_plus(text) == urllib.parse.unquote_plus(text), repr(text)
+    modal = urlencode({"payload": json.dumps(SUBMISSION)})[len("payload="):]
+    assert unquote_plus(modal) == urllib.parse.unquote_plus(modal) == json.dumps(SUBMISSION)
+
+
+@pytest.mark.parametrize("text", [
+    "payload=", "payload=%7B%7D", "payload=%7B%22a%22%3A+%22%ff%22%7D",
+    "payload=%7B%22a%22%3A1%7D&payload=%7B%22b%22%3A2%7D", "payload=%5B1%5D",
+    "payload=" + urlencode({"x": json.dumps(SUBMISSION)})[2:].replace("%22", "%2522"),
+])
+def test_a_form_payload_parses_as_bolt_parses_it(text: str) -> None:
+    try:
+        expected: Any = parse_body(text, FORM)
+    except ValueError:
+        expected = None
+    assert parse(text.encode(), FORM).payload == (expected if isinstance(expected, dict)
+                                                  else None)
 
 
 def environ_for(text: str, *, secret: str = SECRET) -> dict[str, Any]:

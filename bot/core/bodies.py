@@ -2,12 +2,20 @@
 
 A view submission's form body carries the whole modal as URL-encoded JSON; decoding it is a
 few percent of the request's CPU, and the router (request kind, shape checks, event ids) and
-Bolt each did it again. `parse` runs Bolt's own `parse_body` once and `ParsedRequestHandler`
-hands the result to Bolt.
+Bolt each did it again. `parse` parses it once, as Bolt's `parse_body` would, and
+`ParsedRequestHandler` hands the result to Bolt.
+
+An interactive payload (`payload=...`, a form of one field) is URL-decoded in C: urllib's
+`unquote_plus` is a Python loop over every escape, about 0.7 ms for a 20 KB modal (a tenth of
+a submission's CPU), where `binascii.a2b_qp` takes 0.03 ms.
 """
 
 from __future__ import annotations
 
+import binascii
+import json
+import re
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,10 +46,31 @@ def parse(body: bytes, content_type: str | None) -> SlackBody:
     except UnicodeDecodeError:
         return SlackBody("", None, is_json)
     try:
-        payload: Any = parse_body(text, content_type)
+        if content_type != "application/json" and text.startswith(FORM_PAYLOAD) \
+                and "&" not in text:  # a form of one field, `payload`
+            payload: Any = json.loads(unquote_plus(text[len(FORM_PAYLOAD):]))
+        else:
+            payload = parse_body(text, content_type)
     except (ValueError, RecursionError):  # JSONDecodeError included
         payload = None
     return SlackBody(text, payload if isinstance(payload, dict) else None, is_json)
+
+
+FORM_PAYLOAD = "payload="
+# what a2b_qp would read otherwise than urllib: a "%" not before two hex digits, a "=" of the
+# text itself, line ends (soft line breaks in quoted-printable)
+_NOT_QP_SAFE = re.compile(r"%(?![0-9A-Fa-f]{2})|[=\r\n]")
+
+
+def unquote_plus(value: str) -> str:
+    """`urllib.parse.unquote_plus(value)`, the same string, decoded in C when it can be:
+    "%XX" becomes quoted-printable's "=XX" for `binascii.a2b_qp`."""
+    if value.isascii() and not _NOT_QP_SAFE.search(value):
+        try:
+            return binascii.a2b_qp(value.replace("+", " ").replace("%", "=")).decode("utf-8")
+        except UnicodeDecodeError:  # urllib replaces bytes that are not UTF-8
+            pass
+    return urllib.parse.unquote_plus(value)
 
 
 class ParsedRequest(BoltRequest):

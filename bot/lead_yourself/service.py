@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from bot.lead_yourself.ids import HORIZONS
 from bot.lead_yourself.models import CareerPlan, PlanAction, PlanFeedback, PlanVersion
@@ -58,11 +58,12 @@ class PlanDraft:
 
 
 def get_plan(session: Session, team_id: str, owner_id: str) -> CareerPlan | None:
-    return session.scalar(
+    """The owner's plan with its actions, in one statement (a plan has a few actions)."""
+    return session.execute(
         select(CareerPlan)
         .where(CareerPlan.team_id == team_id, CareerPlan.owner_id == owner_id)
-        .options(selectinload(CareerPlan.actions))
-    )
+        .options(joinedload(CareerPlan.actions))
+    ).unique().scalar_one_or_none()
 
 
 def record_of(plan: CareerPlan) -> access.Record:
@@ -167,10 +168,9 @@ def save_plan(session: Session, team_id: str, owner_id: str, draft: PlanDraft,
         row.support = item.support.strip()[: LIMITS["support"]]
     plan.version += 1
     plan.updated_at = now
-    session.flush()
-    session.add(PlanVersion(plan_id=plan.id, version=plan.version, saved_at=now,
+    session.add(PlanVersion(plan=plan, version=plan.version, saved_at=now,
                             content=json.dumps(snapshot(plan), default=str)))
-    session.flush()
+    session.flush()  # one flush: the plan's row first, then its actions and the version
     return plan
 
 

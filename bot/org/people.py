@@ -17,6 +17,7 @@ from bot.org.models import Person
 
 STALE_AFTER = timedelta(hours=24)
 NOT_FOUND = {"user_not_found", "users_not_found"}
+_LOADED = "leadwell.people"  # session.info key: the Person rows ensure_people returned
 
 
 class OrgError(Exception):
@@ -44,6 +45,9 @@ def ensure_people(
     """Known, fresh Person rows for `user_ids`; unknown Slack users raise OrgError.
 
     Slack is asked first and the database written after, so no write lock is held over HTTP.
+    The rows stay referenced for the session's life (`session.info`): the identity map holds
+    objects weakly, and a later `session.get(Person, ...)` in the same transaction (the
+    actor's time zone, their admin flag) then needs no SELECT.
     """
     wanted = list(dict.fromkeys(user_ids))
     rows = session.scalars(
@@ -63,6 +67,7 @@ def ensure_people(
         people[user_id] = person
         _apply(person, user, now, default_tz)
     session.flush()
+    session.info.setdefault(_LOADED, {}).update(people)
     return people
 
 

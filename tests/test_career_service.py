@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot import home
 from bot.core.coalesce import Coalescer
 from bot.core.followups import RunNow
 from bot.lead_yourself import service
+from bot.lead_yourself.models import PlanVersion
 from bot.lead_yourself.service import AccessDenied, ActionDraft, PlanDraft, PlanError
 from bot.org.models import Person
 from bot.org.service import set_line
@@ -74,6 +77,7 @@ def test_saving_keeps_versions_and_edits_actions_in_place(team) -> None:
         plan = service.get_plan(s, "T1", "UANN")
         assert [a.what for a in plan.actions] == ["Attend the Q1 sales manager training",
                                                   "Shadow the regional director"]
+        assert plan.actions[0].id == edited.actions[0].id and plan.aspiration_5 == "VP of sales"
         entries = service.history(s, plan)
     assert [e[0] for e in entries] == [2, 1]
     assert "changed the 5-year aspiration" in entries[0][2] and entries[1][2] == ["first version"]
@@ -95,6 +99,23 @@ def test_blank_slot_removes_an_action_but_done_actions_stay(team) -> None:
         actions = service.get_plan(s, "T1", "UANN").actions
         assert sorted(a.what for a in actions) == ["Attend sales manager training",
                                                    "Join a mentoring circle"]
+
+
+def test_an_action_done_while_the_modal_was_open_stays_done(team) -> None:
+    save(team, draft())
+    with team.begin() as s:
+        plan = service.get_plan(s, "T1", "UANN")
+        open_modal = service.draft_of(plan)  # the modal still shows the action
+        service.mark_done(plan.actions[0], T0)
+    open_modal.actions[0].support = "Budget approved"
+    save(team, open_modal)
+    with team.begin() as s:
+        plan = service.get_plan(s, "T1", "UANN")
+        assert [(a.what, a.support, a.done_at is not None) for a in plan.actions] == [
+            ("Attend sales manager training", "Budget approved", True)]
+        latest = json.loads(s.scalars(select(PlanVersion.content).where(
+            PlanVersion.plan_id == plan.id).order_by(PlanVersion.version.desc())).first())
+    assert latest["actions"] == [] and latest["aspirations"]["3"] == "Regional director"
 
 
 def test_only_owner_and_shared_manager_can_read(team) -> None:
@@ -220,3 +241,22 @@ def test_opening_the_plan_reads_the_profile_from_slack_only_when_stale(sessions,
             assert s.get(Person, ("T1", "UANN")).name == "ann"
     finally:
         event.remove(engine, "begin", began)
+
+
+def test_saving_reads_the_owner_and_the_plan_once_each(team, web) -> None:
+    """A submission's save before its ack: one SELECT of the owner (their time zone comes from
+    it too), one of the plan with its actions, one of their manager (the DM's hint)."""
+    from bench.queries import counting
+    from bot.lead_yourself import workflows
+    from bot.org.context import RequestContext
+
+    ctx = RequestContext(sessions=team, client=web, team_id="T1", actor_id="UANN", now=T0,
+                         default_tz="UTC", followups=RunNow(team, Coalescer(), home.publish))
+    workflows.save(ctx, draft())
+    with counting(team.kw["bind"]) as statements:
+        errors, saved = workflows.save(ctx, draft(why="Teams that grow"))
+    assert errors == {} and saved is not None
+    reads = [s.split("FROM")[1].split()[0] for s in statements if s.startswith("SELECT")]
+    assert sorted(reads) == ["career_plans", "people", "reporting_lines"]
+    with team.begin() as s:
+        assert [v for v, _, _ in service.history(s, service.get_plan(s, "T1", "UANN"))] == [2, 1]

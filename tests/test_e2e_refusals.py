@@ -78,7 +78,8 @@ def seed(sessions: sessionmaker) -> World:
                                  aspirations={1: "a1", 3: "a3", 5: "a5"},
                                  actions=[career.ActionDraft(horizon=1, what="Lead EMEA",
                                                              due=today + timedelta(days=40))])
-        cplan = career.save_plan(s, "T0001", "UANN", draft, T0)
+        career.save_plan(s, "T0001", "UANN", draft, T0)
+        cplan = career.get_plan(s, "T0001", "UANN")
         career.share(cplan, "UBOSS", T0)
         s.flush()
         question = checkins.record_question(

@@ -88,8 +88,6 @@ class PlanVersion(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
     content: Mapped[str] = mapped_column(Text)  # JSON snapshot
 
-    plan: Mapped[CareerPlan] = relationship()  # one way: a plan never loads its versions
-
 
 class PlanFeedback(Base):
     """What the manager said about the plan (a reply to sharing, or monthly feedback)."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.db import insert_ignoring_conflicts
@@ -18,6 +18,9 @@ from bot.org.models import Person
 STALE_AFTER = timedelta(hours=24)
 NOT_FOUND = {"user_not_found", "users_not_found"}
 _LOADED = "leadwell.people"  # session.info key: the Person rows ensure_people returned
+_PEOPLE = select(Person).where(  # prepared once: every request asks
+    Person.team_id == bindparam("team_id"),
+    Person.user_id.in_(bindparam("user_ids", expanding=True)))
 
 
 class OrgError(Exception):
@@ -50,9 +53,7 @@ def ensure_people(
     actor's time zone, their admin flag) then needs no SELECT.
     """
     wanted = list(dict.fromkeys(user_ids))
-    rows = session.scalars(
-        select(Person).where(Person.team_id == team_id, Person.user_id.in_(wanted))
-    ).all()
+    rows = session.scalars(_PEOPLE, {"team_id": team_id, "user_ids": wanted}).all()
     people = {p.user_id: p for p in rows}
     stale = [u for u in wanted if not is_fresh(people.get(u), now)]
     profiles = {user_id: users_info(client, user_id) for user_id in stale}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.db import memoized
@@ -35,13 +35,14 @@ class LineChange:
     previous_manager_id: str | None
 
 
+_MANAGER = select(ReportingLine.manager_id).where(  # prepared once: asked on most requests
+    ReportingLine.team_id == bindparam("team_id"), ReportingLine.report_id == bindparam("user_id"))
+
+
 def manager_of(session: Session, team_id: str, user_id: str) -> str | None:
     """`user_id`'s manager (asked once per App Home render: bot/core/db.py `memoized`)."""
     return memoized(session, ("manager_of", team_id, user_id), lambda: session.scalar(
-        select(ReportingLine.manager_id).where(
-            ReportingLine.team_id == team_id, ReportingLine.report_id == user_id
-        )
-    ))
+        _MANAGER, {"team_id": team_id, "user_id": user_id}))
 
 
 def report_ids_of(session: Session, team_id: str, manager_id: str) -> list[str]:

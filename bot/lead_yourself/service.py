@@ -57,13 +57,16 @@ class PlanDraft:
         return [a for a in self.actions if a.horizon == horizon]
 
 
+_PLAN = (select(CareerPlan)  # prepared once: /careerplan and App Home read it
+         .where(CareerPlan.team_id == bindparam("team_id"),
+                CareerPlan.owner_id == bindparam("owner_id"))
+         .options(joinedload(CareerPlan.actions)))
+
+
 def get_plan(session: Session, team_id: str, owner_id: str) -> CareerPlan | None:
     """The owner's plan with its actions, in one statement (a plan has a few actions)."""
-    return session.execute(
-        select(CareerPlan)
-        .where(CareerPlan.team_id == team_id, CareerPlan.owner_id == owner_id)
-        .options(joinedload(CareerPlan.actions))
-    ).unique().scalar_one_or_none()
+    return session.execute(_PLAN, {"team_id": team_id, "owner_id": owner_id}
+                           ).unique().scalar_one_or_none()
 
 
 def record_of(plan: CareerPlan) -> access.Record:

@@ -118,6 +118,13 @@ def test_an_action_done_while_the_modal_was_open_stays_done(team) -> None:
     assert latest["actions"] == [] and latest["aspirations"]["3"] == "Regional director"
 
 
+def test_a_save_sees_what_the_session_has_not_flushed_yet(team) -> None:
+    """The save's SQL statements do not autoflush as ORM queries do: it flushes first."""
+    with team.begin() as s:
+        s.add(Person(team_id="T1", user_id="UNEW", name="new", tz="UTC", refreshed_at=T0))
+        assert service.save_plan(s, "T1", "UNEW", draft(), T0).version == 1
+
+
 def test_only_owner_and_shared_manager_can_read(team) -> None:
     plan_id, _ = save(team, draft())
     with team.begin() as s:

@@ -67,8 +67,7 @@ def test_saving_keeps_versions_and_edits_actions_in_place(team) -> None:
     plan_id, version = save(team, draft())
     assert version == 1
     with team.begin() as s:
-        plan = service.get_plan(s, "T1", "UANN")
-        edited = service.draft_of(plan)
+        edited = service.draft_for(s, "T1", "UANN")
     edited.aspirations[5] = "VP of sales"
     edited.actions[0].what = "Attend the Q1 sales manager training"
     edited.actions.append(ActionDraft(3, "Shadow the regional director", SOON))
@@ -90,7 +89,7 @@ def test_blank_slot_removes_an_action_but_done_actions_stay(team) -> None:
     with team.begin() as s:
         saved = service.get_plan(s, "T1", "UANN")
         service.mark_done(saved.actions[0], T0)
-        edited = service.draft_of(saved)
+        edited = service.draft_for(s, "T1", "UANN")
     assert [a.what for a in edited.actions] == ["Read two books"]  # done ones are not edited
     edited.actions[0] = ActionDraft(1, id=edited.actions[0].id)  # cleared by the owner
     edited.actions.append(ActionDraft(1, "Join a mentoring circle", SOON))
@@ -104,9 +103,8 @@ def test_blank_slot_removes_an_action_but_done_actions_stay(team) -> None:
 def test_an_action_done_while_the_modal_was_open_stays_done(team) -> None:
     save(team, draft())
     with team.begin() as s:
-        plan = service.get_plan(s, "T1", "UANN")
-        open_modal = service.draft_of(plan)  # the modal still shows the action
-        service.mark_done(plan.actions[0], T0)
+        open_modal = service.draft_for(s, "T1", "UANN")  # the modal still shows the action
+        service.mark_done(service.get_plan(s, "T1", "UANN").actions[0], T0)
     open_modal.actions[0].support = "Budget approved"
     save(team, open_modal)
     with team.begin() as s:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -230,6 +230,13 @@ def _ignoring_conflicts(dialect: str, model: type[Base] | Table, returning: Any)
 
 
 _MEMO = "leadwell_read_memo"
+
+
+def core(session: Session) -> Connection:
+    """The session's connection, for prepared Core statements on a hot path (no ORM layer);
+    what the ORM holds is flushed first, as Core statements do not autoflush."""
+    session.flush()
+    return session.connection()
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from bot.core.db import core
 from bot.lead_yourself.ids import HORIZONS
 from bot.lead_yourself.models import CareerPlan, PlanAction, PlanFeedback, PlanVersion
 from bot.org import access
@@ -109,18 +110,6 @@ def owned_action(session: Session, team_id: str, action_id: int, owner_id: str) 
     return row[0]  # type: ignore[index]
 
 
-def draft_of(plan: CareerPlan | None) -> PlanDraft:
-    """The modal's content for an existing plan (or an empty one)."""
-    if plan is None:
-        return PlanDraft()
-    return PlanDraft(
-        why=plan.why, motivates=plan.motivates, energy=plan.energy, impact=plan.impact,
-        aspirations={h: plan.aspiration(h) for h in HORIZONS},
-        actions=[ActionDraft(a.horizon, a.what, a.due, a.support, a.id) for a in plan.actions
-                 if a.done_at is None],
-    )
-
-
 def validate(draft: PlanDraft, *, today: date) -> dict[tuple[str, int, int], str]:
     """Errors keyed by (field, horizon, slot); field is aspiration, what or due."""
     errors: dict[tuple[str, int, int], str] = {}
@@ -171,6 +160,25 @@ _EDIT = (update(PlanAction.__table__).where(_ACTIONS.id == bindparam("action_id"
                  support=bindparam("new_support")))
 _ADD = insert(PlanAction.__table__)
 _VERSION = insert(PlanVersion.__table__)
+_DRAFT = (  # a plan's texts and its open actions, in the modal's order
+    select(*(_PLANS[name] for name in _TEXTS), _ACTIONS.horizon, _ACTIONS.what, _ACTIONS.due,
+           _ACTIONS.support, _ACTIONS.id)
+    .outerjoin(PlanAction.__table__,
+               (_ACTIONS.plan_id == _PLANS.id) & _ACTIONS.done_at.is_(None))
+    .where(_PLANS.team_id == bindparam("team_id"), _PLANS.owner_id == bindparam("owner_id"))
+    .order_by(_ACTIONS.horizon, _ACTIONS.due, _ACTIONS.id))
+
+
+def draft_for(session: Session, team_id: str, owner_id: str) -> PlanDraft:
+    """The modal's content: the owner's plan with its open actions, or an empty draft."""
+    rows = core(session).execute(_DRAFT, {"team_id": team_id, "owner_id": owner_id}).all()
+    if not rows:
+        return PlanDraft()
+    texts = dict(zip(_TEXTS, rows[0][: len(_TEXTS)], strict=True))
+    return PlanDraft(
+        **{name: texts[name] for name in PURPOSE_FIELDS},
+        aspirations={h: texts[f"aspiration_{h}"] for h in HORIZONS},
+        actions=[ActionDraft(*row[len(_TEXTS):]) for row in rows if row.id is not None])
 
 
 def save_plan(session: Session, team_id: str, owner_id: str, draft: PlanDraft,
@@ -179,8 +187,7 @@ def save_plan(session: Session, team_id: str, owner_id: str, draft: PlanDraft,
 
     It runs before a submission's ack, so it writes with SQL statements rather than through
     the ORM's unit of work: plan objects already loaded in `session` are not updated."""
-    session.flush()  # the ORM's pending changes first: Core statements do not autoflush
-    saved, sql = clean(draft), session.connection()
+    saved, sql = clean(draft), core(session)
     found = sql.execute(_FIND, {"team_id": team_id, "owner_id": owner_id}).all()
     plan_id = found[0][0] if found else sql.scalar(
         _CREATE, {"team_id": team_id, "owner_id": owner_id, "created_at": now, "updated_at": now})

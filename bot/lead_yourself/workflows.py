@@ -16,8 +16,7 @@ from bot.lead_yourself.service import PlanDraft, PlanError
 from bot.org import service as org
 from bot.org.access import Action
 from bot.org.context import RequestContext
-from bot.org.models import Person
-from bot.org.people import is_fresh
+from bot.org.people import is_fresh, refreshed_at
 from bot.org.workflows import refresh_homes, tell
 
 NO_PLAN = "You have no career plan yet. Type `/careerplan` to write one."
@@ -33,7 +32,7 @@ def open_modal(ctx: RequestContext, trigger_id: str, build: ModalOf) -> None:
     profile call, as the trigger id expires fast."""
     with ctx.sessions.begin() as session:
         view = build(session, ctx)
-        fresh = is_fresh(session.get(Person, (ctx.team_id, ctx.actor_id)), ctx.now)
+        fresh = is_fresh(refreshed_at(session, ctx.team_id, ctx.actor_id), ctx.now)
     ctx.client.views_open(trigger_id=trigger_id, view=view.to_dict())
     if not fresh:
         with ctx.sessions.begin() as session:
@@ -42,7 +41,7 @@ def open_modal(ctx: RequestContext, trigger_id: str, build: ModalOf) -> None:
 
 def plan_modal(session: Session, ctx: RequestContext) -> View:
     """The plan modal, prefilled with the actor's plan when there is one."""
-    draft = service.draft_of(service.get_plan(session, ctx.team_id, ctx.actor_id))
+    draft = service.draft_for(session, ctx.team_id, ctx.actor_id)
     return modals.plan_modal(draft, forms.slots_of(draft))
 
 

@@ -55,7 +55,8 @@ def ensure_people(
     wanted = list(dict.fromkeys(user_ids))
     rows = session.scalars(_PEOPLE, {"team_id": team_id, "user_ids": wanted}).all()
     people = {p.user_id: p for p in rows}
-    stale = [u for u in wanted if not is_fresh(people.get(u), now)]
+    stale = [u for u in wanted
+             if not is_fresh(people[u].refreshed_at if u in people else None, now)]
     profiles = {user_id: users_info(client, user_id) for user_id in stale}
     if profiles:
         ensure_workspace(session, team_id, now=now)
@@ -72,9 +73,18 @@ def ensure_people(
     return people
 
 
-def is_fresh(person: Person | None, now: datetime) -> bool:
-    """Whether `person`'s Slack profile was read less than STALE_AFTER ago."""
-    return person is not None and now - person.refreshed_at <= STALE_AFTER
+def is_fresh(refreshed: datetime | None, now: datetime) -> bool:
+    """Whether a Slack profile read at `refreshed` (None: never) is less than STALE_AFTER old."""
+    return refreshed is not None and now - refreshed <= STALE_AFTER
+
+
+_REFRESHED = select(Person.refreshed_at).where(  # prepared once: each modal opened asks
+    Person.team_id == bindparam("team_id"), Person.user_id == bindparam("user_id"))
+
+
+def refreshed_at(session: Session, team_id: str, user_id: str) -> datetime | None:
+    """When `user_id`'s Slack profile was last read (None: never)."""
+    return session.scalar(_REFRESHED, {"team_id": team_id, "user_id": user_id})
 
 
 def update_from_profile(

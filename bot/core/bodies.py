@@ -7,7 +7,8 @@ Bolt each did it again. `parse` parses it once, as Bolt's `parse_body` would, an
 
 An interactive payload (`payload=...`, a form of one field) is URL-decoded in C: urllib's
 `unquote_plus` is a Python loop over every escape, about 0.7 ms for a 20 KB modal (a tenth of
-a submission's CPU), where `binascii.a2b_qp` takes 0.03 ms.
+a submission's CPU), where `binascii.a2b_qp` takes 0.12 ms, the checks that it reads the
+text as urllib would included.
 """
 
 from __future__ import annotations
@@ -57,15 +58,20 @@ def parse(body: bytes, content_type: str | None) -> SlackBody:
 
 
 FORM_PAYLOAD = "payload="
-# what a2b_qp would read otherwise than urllib: a "%" not before two hex digits, a "=" of the
-# text itself, line ends (soft line breaks in quoted-printable)
-_NOT_QP_SAFE = re.compile(r"%(?![0-9A-Fa-f]{2})|[=\r\n]")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a "%" not before two hex digits
+
+
+def _quoted_printable_reads_it_alike(value: str) -> bool:
+    """ASCII, without a "=" of its own (quoted-printable's escape, and its soft line breaks)
+    or a "%" that is not an escape. (Separate tests: one regex with both costs 0.3 ms on a
+    20 KB payload, these 0.09.)"""
+    return value.isascii() and "=" not in value and not _BAD_ESCAPE.search(value)
 
 
 def unquote_plus(value: str) -> str:
     """`urllib.parse.unquote_plus(value)`, the same string, decoded in C when it can be:
     "%XX" becomes quoted-printable's "=XX" for `binascii.a2b_qp`."""
-    if value.isascii() and not _NOT_QP_SAFE.search(value):
+    if _quoted_printable_reads_it_alike(value):
         try:
             return binascii.a2b_qp(value.replace("+", " ").replace("%", "=")).decode("utf-8")
         except UnicodeDecodeError:  # urllib replaces bytes that are not UTF-8

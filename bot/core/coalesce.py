@@ -31,11 +31,11 @@ class _Key:
     started: float
     running: bool = True
     pending: Work | None = None
-    timer: object | None = None  # the started timer of the next run
+    scheduled: bool = False  # a timer will start the next run
 
     @property
     def idle(self) -> bool:
-        return not self.running and self.timer is None and self.pending is None
+        return not self.running and not self.scheduled and self.pending is None
 
 
 class Coalescer:
@@ -55,7 +55,7 @@ class Coalescer:
             state, now = self._keys.get(key), self._clock()
             if state is not None and (not state.idle or now < state.started + self.interval):
                 state.pending = work
-                if not state.running and state.timer is None:
+                if not state.running and not state.scheduled:
                     self._schedule(state)
                 return
             if len(self._keys) >= FORGET_AFTER:
@@ -91,11 +91,12 @@ class Coalescer:
 
     def _schedule(self, state: _Key) -> None:
         delay = max(0.0, state.started + self.interval - self._clock())
-        state.timer = self._later(delay, lambda: self._fire(state))
+        state.scheduled = True
+        self._later(delay, lambda: self._fire(state))
 
     def _fire(self, state: _Key) -> None:
         with self._lock:
-            state.timer = None
+            state.scheduled = False
             work, state.pending = state.pending, None
             if work is None:
                 self._lock.notify_all()

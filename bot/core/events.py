@@ -32,7 +32,9 @@ from bot.core.ops import plain
 log = logging.getLogger(__name__)
 KEEP = timedelta(days=1)
 PURGE_EVERY = timedelta(hours=1)
-# Events whose listener deletes the workspace's rows (its ledger row too): recorded first.
+# Events whose listener deletes the workspace's rows (its ledger row too): recorded before
+# that, not on the writer thread; and handled by the serving app, whose token caches they
+# clear, not handed to a follow-up process.
 ERASING = frozenset({"app_uninstalled", "tokens_revoked"})
 FLUSH_WAIT = 1.0  # seconds a retry waits at most for this process's unrecorded events
 
@@ -43,7 +45,7 @@ class Envelope:
 
     event_id: str
     team_id: str
-    erases: bool = False  # app_uninstalled or tokens_revoked: recorded before it deletes rows
+    erases: bool = False  # app_uninstalled or tokens_revoked (ERASING)
 
 
 def envelope(payload: dict[str, Any] | None) -> Envelope | None:

@@ -174,11 +174,12 @@ def draft_for(session: Session, team_id: str, owner_id: str) -> PlanDraft:
     rows = core(session).execute(_DRAFT, {"team_id": team_id, "owner_id": owner_id}).all()
     if not rows:
         return PlanDraft()
-    texts = dict(zip(_TEXTS, rows[0][: len(_TEXTS)], strict=True))
+    plan = rows[0]  # each row repeats the plan's texts
     return PlanDraft(
-        **{name: texts[name] for name in PURPOSE_FIELDS},
-        aspirations={h: texts[f"aspiration_{h}"] for h in HORIZONS},
-        actions=[ActionDraft(*row[len(_TEXTS):]) for row in rows if row.id is not None])
+        **{name: getattr(plan, name) for name in PURPOSE_FIELDS},
+        aspirations={h: getattr(plan, f"aspiration_{h}") for h in HORIZONS},
+        actions=[ActionDraft(r.horizon, r.what, r.due, r.support, r.id)
+                 for r in rows if r.id is not None])
 
 
 def save_plan(session: Session, team_id: str, owner_id: str, draft: PlanDraft,

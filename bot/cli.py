@@ -45,8 +45,8 @@ def build_parser() -> Parser:
     socket = commands.add_parser("socket", help="connect over Socket Mode (development)")
     socket.add_argument("--no-scheduler", action="store_true", help="do not run scheduled work")
     commands.add_parser("scheduler", help="run only the scheduler")
-    commands.add_parser("followups", help="work the DMs and App Home refreshes a serving "
-                                          "process pipes in (started by `bot serve`)")
+    commands.add_parser("followups", help="work the DMs, App Home refreshes and events a "
+                                          "serving process pipes in (started by `bot serve`)")
     tick = commands.add_parser("tick", help="run once all scheduled work due at an instant")
     tick.add_argument("--at", type=instant, required=True, help="ISO 8601 instant")
     db = commands.add_parser("db", help="database migrations")
